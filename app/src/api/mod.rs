@@ -1,0 +1,13 @@
+//! Server functions: the SPA's door. Each is a thin adapter: find the caller, call the service, map the error.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+mod door;
+
+pub use auth::{Login, Me, Register, login, me, register};
+
+/// Server functions that must never carry a bearer token (and whose 401 means "wrong password", not "expired").
+pub fn is_anonymous_endpoint(url: &str) -> bool {
+    use server_fn::ServerFn;
+    [<Login as ServerFn>::PATH, <Register as ServerFn>::PATH].iter().any(|path| url.ends_with(path))
+}

@@ -1,0 +1,58 @@
+//! The server-function client of the SPA: the browser's fetch, plus `Authorization: Bearer <token>` from storage,
+//! plus session expiry when the server refuses that token.
+
+use super::{session_expiry, token_store};
+use server_fn::Bytes;
+use server_fn::client::Client;
+use server_fn::client::browser::BrowserClient;
+use server_fn::error::FromServerFnError;
+use server_fn::request::browser::BrowserRequest;
+use server_fn::response::ClientRes;
+use server_fn::response::browser::BrowserResponse;
+use std::future::Future;
+
+pub struct BearerClient;
+
+impl<E, IS, OS> Client<E, IS, OS> for BearerClient
+where
+    E: FromServerFnError,
+    IS: FromServerFnError,
+    OS: FromServerFnError,
+{
+    type Request = BrowserRequest;
+    type Response = BrowserResponse;
+
+    fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
+        // Login and registration go without a token: a stale one must not turn "wrong password" into "expired".
+        let token = token_store::token().filter(|_| !crate::api::is_anonymous_endpoint(&req.url()));
+        if let Some(token) = &token {
+            req.headers().set("Authorization", &format!("Bearer {token}"));
+        }
+        let sent_token = token.is_some();
+        async move {
+            let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
+            if sent_token && <BrowserResponse as ClientRes<E>>::status(&response) == 401 {
+                session_expiry::session_expired();
+            }
+            Ok(response)
+        }
+    }
+
+    fn open_websocket(
+        path: &str,
+    ) -> impl Future<
+        Output = Result<
+            (
+                impl futures::Stream<Item = Result<Bytes, Bytes>> + Send + 'static,
+                impl futures::Sink<Bytes> + Send + 'static,
+            ),
+            E,
+        >,
+    > + Send {
+        <BrowserClient as Client<E, IS, OS>>::open_websocket(path)
+    }
+
+    fn spawn(future: impl Future<Output = ()> + Send + 'static) {
+        <BrowserClient as Client<E, IS, OS>>::spawn(future)
+    }
+}

@@ -1,0 +1,12 @@
+//! The browser side of a session: where the token is kept, how it is sent, and what the app believes about who
+//! is signed in. Compiles on the server too (as no-ops), so components can use it without `cfg`.
+
+pub mod auth_state;
+pub mod bearer_client;
+pub mod hydration;
+pub mod redirect;
+pub mod session_expiry;
+pub mod token_store;
+
+pub use auth_state::{Auth, AuthState, provide_auth, use_auth};
+pub use bearer_client::BearerClient;

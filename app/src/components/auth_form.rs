@@ -1,0 +1,134 @@
+//! The login and registration form: one component, because both pages ask the same two questions and must
+//! behave the same (shared validation, the server's message inline, no submit before hydration or while pending).
+
+use crate::api::{login, register};
+use crate::client::hydration::use_hydrated;
+use crate::client::redirect::{encode_component, safe_next};
+use crate::client::use_auth;
+use crate::error::messages;
+use crate::model::auth::{CredentialsInput, validate_login, validate_registration};
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    Login,
+    Register,
+}
+
+impl AuthMode {
+    fn title(self) -> &'static str {
+        match self {
+            AuthMode::Login => "Log in",
+            AuthMode::Register => "Create your account",
+        }
+    }
+
+    fn submit_label(self) -> &'static str {
+        match self {
+            AuthMode::Login => "Log in",
+            AuthMode::Register => "Create account",
+        }
+    }
+}
+
+#[component]
+pub fn AuthForm(mode: AuthMode) -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let hydrated = use_hydrated();
+    let username: NodeRef<html::Input> = NodeRef::new();
+    let password: NodeRef<html::Input> = NodeRef::new();
+    let (error, set_error) = signal(None::<String>);
+
+    let next = move || query.with(|q| safe_next(q.get_str("next")));
+    let expired = move || query.with(|q| q.get_str("expired").is_some());
+
+    let submit = Action::new(move |input: &CredentialsInput| {
+        let username = input.username.clone().unwrap_or_default();
+        let password = input.password.clone().unwrap_or_default();
+        async move {
+            match mode {
+                AuthMode::Login => login(username, password).await,
+                AuthMode::Register => register(username, password).await,
+            }
+        }
+    });
+
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(session)) => {
+            auth.sign_in(&session);
+            navigate(&query.with_untracked(|q| safe_next(q.get_str("next"))), Default::default());
+        }
+        Some(Err(err)) => set_error.set(Some(err.message())),
+        None => {}
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let read = |field: NodeRef<html::Input>| field.get_untracked().map(|el| el.value());
+        let input = CredentialsInput { username: read(username), password: read(password) };
+        let checked = match mode {
+            AuthMode::Login => validate_login(&input),
+            AuthMode::Register => validate_registration(&input),
+        };
+        match checked {
+            Ok(_) => {
+                set_error.set(None);
+                submit.dispatch(input);
+            }
+            Err(err) => set_error.set(Some(err.message())),
+        }
+    };
+
+    let pending = submit.pending();
+    let other_page = move || {
+        let next = next();
+        let suffix = if next == "/" { String::new() } else { format!("?next={}", encode_component(&next)) };
+        match mode {
+            AuthMode::Login => view! {
+                <p class="switch">"New here? " <A href=format!("/register{suffix}")>"Create an account"</A></p>
+            }
+            .into_any(),
+            AuthMode::Register => view! {
+                <p class="switch">"Already a member? " <A href=format!("/login{suffix}")>"Log in"</A></p>
+            }
+            .into_any(),
+        }
+    };
+    let password_autocomplete = match mode {
+        AuthMode::Login => "current-password",
+        AuthMode::Register => "new-password",
+    };
+
+    view! {
+        <section class="card auth-card">
+            <h1>{mode.title()}</h1>
+            <Show when=expired>
+                <p class="notice" role="status">{messages::SESSION_EXPIRED}</p>
+            </Show>
+            // method=post: even if a browser submitted natively, credentials would never land in a URL.
+            <form method="post" on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="username">"Username"</label>
+                    <input id="username" name="username" type="text" autocomplete="username"
+                        autocapitalize="none" spellcheck="false" aria-required="true" node_ref=username/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete=password_autocomplete
+                        aria-required="true" node_ref=password/>
+                </div>
+                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || pending.get()>
+                    {mode.submit_label()}
+                </button>
+            </form>
+            {other_page}
+        </section>
+    }
+}

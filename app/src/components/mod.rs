@@ -1,0 +1,11 @@
+//! Reusable pieces of the pages.
+
+pub mod auth_form;
+pub mod header;
+pub mod members_only;
+pub mod session_expiry_redirect;
+
+pub use auth_form::{AuthForm, AuthMode};
+pub use header::Header;
+pub use members_only::MembersOnly;
+pub use session_expiry_redirect::SessionExpiryRedirect;

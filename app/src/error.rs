@@ -1,0 +1,185 @@
+//! The one error type of Bulletin. Every rule violation, from either door, is one of these; it is mapped to an HTTP
+//! status and a user-facing message exactly once (here), and it crosses the server-function boundary as JSON so the
+//! browser sees the same variant the service produced.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "WireError", from = "WireError")]
+pub enum AppError {
+    /// No credentials, or credentials that do not prove an identity (HTTP 401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A known member asking for something that is not theirs (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// Input that breaks a shared validation rule (HTTP 400).
+    #[error("{0}")]
+    Validation(String),
+    /// Too many attempts from one client; retry after this many seconds (HTTP 429).
+    #[error("Too many attempts, try again later")]
+    RateLimited(u64),
+    /// A dependency (the database) cannot serve right now (HTTP 503).
+    #[error("Service temporarily unavailable, try again shortly")]
+    Unavailable,
+    /// Anything unexpected. The details are logged on the server and never sent (HTTP 500).
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+/// How an error travels from a server function to the browser: the same `error` field as the REST body, plus the
+/// status so the browser can rebuild the variant without parsing text.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    error: String,
+    status: u16,
+    #[serde(default, rename = "retryAfter", skip_serializing_if = "Option::is_none")]
+    retry_after: Option<u64>,
+}
+
+impl From<AppError> for WireError {
+    fn from(err: AppError) -> Self {
+        let retry_after = match err {
+            AppError::RateLimited(secs) => Some(secs),
+            _ => None,
+        };
+        WireError { error: err.message(), status: err.status(), retry_after }
+    }
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        match wire.status {
+            401 => AppError::Unauthorized(wire.error),
+            403 => AppError::Forbidden(wire.error),
+            404 => AppError::NotFound(wire.error),
+            409 => AppError::Conflict(wire.error),
+            429 => AppError::RateLimited(wire.retry_after.unwrap_or(60)),
+            503 => AppError::Unavailable,
+            400..=499 => AppError::Validation(wire.error),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// Messages that both doors and the browser agree on.
+pub mod messages {
+    pub const TOKEN_REQUIRED: &str = "Authorization token required";
+    pub const TOKEN_INVALID: &str = "Invalid or expired token";
+    pub const BAD_CREDENTIALS: &str = "Invalid username or password";
+    pub const USERNAME_TAKEN: &str = "Username already taken";
+    pub const SESSION_EXPIRED: &str = "Your session has expired. Please log in again.";
+    pub const NETWORK: &str = "Could not reach the server. Check your connection and try again.";
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized(_) => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Validation(_) => 400,
+            AppError::RateLimited(_) => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The text a user may see. `Display` gives the same; this name says why it is safe to send.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    pub fn token_required() -> Self {
+        AppError::Unauthorized(messages::TOKEN_REQUIRED.into())
+    }
+
+    pub fn token_invalid() -> Self {
+        AppError::Unauthorized(messages::TOKEN_INVALID.into())
+    }
+}
+
+/// The JSON shape of every REST error: `{"error": "<message>"}`.
+pub fn error_body(message: &str) -> serde_json::Value {
+    serde_json::json!({ "error": message })
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// Transport-level failures: a request that never reached the server is a network problem for the user;
+    /// anything else (a body the server could not decode, a missing function) is a bad request.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Validation(messages::NETWORK.into()),
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::Validation(format!("Invalid request: {msg}"))
+            }
+            ServerFnErrorErr::MissingArg(arg) => AppError::Validation(format!("Missing required fields: {arg}")),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod http_mapping {
+    use super::AppError;
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::{IntoResponse, Response};
+
+    impl AppError {
+        /// Logs the real cause of an unexpected failure and returns the opaque `Internal` error that is sent.
+        pub fn internal(cause: impl std::fmt::Display) -> Self {
+            tracing::error!(%cause, "internal error");
+            AppError::Internal
+        }
+
+        pub fn status_code(&self) -> StatusCode {
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+
+        /// Headers that belong to the status: the auth challenge on 401, the wait on 429 and 503.
+        pub fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
+            match self {
+                AppError::Unauthorized(_) => {
+                    vec![(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))]
+                }
+                AppError::RateLimited(secs) => vec![(header::RETRY_AFTER, HeaderValue::from(*secs))],
+                AppError::Unavailable => vec![(header::RETRY_AFTER, HeaderValue::from_static("5"))],
+                _ => Vec::new(),
+            }
+        }
+
+        /// The REST body and the one JSON shape of every error: `{"error": "<message>"}`.
+        pub fn body(&self) -> serde_json::Value {
+            super::error_body(&self.message())
+        }
+    }
+
+    impl IntoResponse for AppError {
+        fn into_response(self) -> Response {
+            let mut response = (self.status_code(), axum::Json(self.body())).into_response();
+            response.headers_mut().extend(self.headers());
+            response
+        }
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            match err {
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                    tracing::warn!(error = %err, "database unavailable");
+                    AppError::Unavailable
+                }
+                other => AppError::internal(other),
+            }
+        }
+    }
+}

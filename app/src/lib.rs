@@ -1,0 +1,64 @@
+//! Bulletin's application crate: shared types and validation, the Leptos app (pages, components, server
+//! functions) and, behind the `ssr` feature, the service layer, storage and security.
+
+pub mod api;
+pub mod client;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use components::{Header, SessionExpiryRedirect};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{HomePage, LoginPage, NotFoundPage, RegisterPage};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    client::provide_auth();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bulletin.css"/>
+        <Title text="Bulletin"/>
+        <Router>
+            <SessionExpiryRedirect/>
+            <Header/>
+            <main class="page">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,159 @@
+//! Registration and login: the wire types and the one set of validation rules both doors and the SPA run.
+
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+
+pub const USERNAME_MIN: usize = 3;
+pub const USERNAME_MAX: usize = 30;
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+
+/// The body of `POST /auth/register` and `POST /auth/login`. Fields are optional so that a missing field is a
+/// validation message naming it, not a JSON decoding error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialsInput {
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// Credentials that passed validation.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+// Never print a password, not even in debug logs.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// What register and login return: the bearer token and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSession {
+    pub token: String,
+    pub user_id: i64,
+    pub username: String,
+}
+
+/// An authenticated member, as `GET /auth/me` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub user_id: i64,
+    pub username: String,
+}
+
+impl AuthSession {
+    pub fn member(&self) -> Member {
+        Member { user_id: self.user_id, username: self.username.clone() }
+    }
+}
+
+/// Both fields present and non-empty, or a message naming exactly the ones that are not.
+fn require_both(input: &CredentialsInput) -> Result<Credentials, AppError> {
+    let present = |field: &Option<String>| field.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    match (present(&input.username), present(&input.password)) {
+        (Some(username), Some(password)) => Ok(Credentials { username, password }),
+        (username, password) => {
+            let missing: Vec<&str> = [("username", username.is_none()), ("password", password.is_none())]
+                .into_iter()
+                .filter_map(|(name, is_missing)| is_missing.then_some(name))
+                .collect();
+            Err(AppError::Validation(format!("Missing required fields: {}", missing.join(", "))))
+        }
+    }
+}
+
+pub fn validate_username(username: &str) -> Result<(), AppError> {
+    let length_ok = (USERNAME_MIN..=USERNAME_MAX).contains(&username.len());
+    let chars_ok = username.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if length_ok && chars_ok {
+        Ok(())
+    } else {
+        Err(AppError::Validation(format!(
+            "Username must be {USERNAME_MIN}-{USERNAME_MAX} characters: letters, digits or underscores"
+        )))
+    }
+}
+
+/// Length is counted in characters (what a person types), not bytes.
+pub fn validate_password(password: &str) -> Result<(), AppError> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN {
+        Err(AppError::Validation(format!("Password must be at least {PASSWORD_MIN} characters")))
+    } else if chars > PASSWORD_MAX {
+        Err(AppError::Validation(format!("Password must be at most {PASSWORD_MAX} characters")))
+    } else {
+        Ok(())
+    }
+}
+
+/// The full rule set for a new account.
+pub fn validate_registration(input: &CredentialsInput) -> Result<Credentials, AppError> {
+    let credentials = require_both(input)?;
+    validate_username(&credentials.username)?;
+    validate_password(&credentials.password)?;
+    Ok(credentials)
+}
+
+/// Login only requires both fields: format rules are not repeated, so a login attempt never reveals them and
+/// a malformed name simply fails as "Invalid username or password".
+pub fn validate_login(input: &CredentialsInput) -> Result<Credentials, AppError> {
+    require_both(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(username: Option<&str>, password: Option<&str>) -> CredentialsInput {
+        CredentialsInput { username: username.map(Into::into), password: password.map(Into::into) }
+    }
+
+    fn message(result: Result<Credentials, AppError>) -> String {
+        match result {
+            Err(AppError::Validation(msg)) => msg,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_fields_are_named_and_only_those() {
+        assert_eq!(message(validate_registration(&input(None, None))), "Missing required fields: username, password");
+        assert_eq!(message(validate_registration(&input(Some("alice"), None))), "Missing required fields: password");
+        assert_eq!(message(validate_login(&input(Some(""), Some("secret123")))), "Missing required fields: username");
+    }
+
+    #[test]
+    fn usernames_follow_the_pattern() {
+        for ok in ["abc", "Board_Fan", "a_1", &"x".repeat(30)] {
+            assert!(validate_username(ok).is_ok(), "{ok} should be accepted");
+        }
+        for bad in ["ab", &"x".repeat(31), "with space", "dash-name", "émile", "semi;colon", " abc"] {
+            assert!(validate_username(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn password_length_counts_characters_not_bytes() {
+        assert!(validate_password("1234567").is_err());
+        assert!(validate_password("12345678").is_ok());
+        assert!(validate_password(&"é".repeat(128)).is_ok(), "128 two-byte characters are 128 characters");
+        assert!(validate_password(&"a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn login_does_not_apply_format_rules() {
+        assert!(validate_login(&input(Some("x"), Some("y"))).is_ok());
+    }
+
+    #[test]
+    fn credentials_debug_hides_the_password() {
+        let creds = validate_login(&input(Some("alice"), Some("hunter2hunter2"))).unwrap();
+        assert!(!format!("{creds:?}").contains("hunter2"));
+    }
+}

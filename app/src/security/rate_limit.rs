@@ -1,0 +1,119 @@
+//! A fixed-window attempt limiter keyed by client IP, for register and login.
+//!
+//! It lives in process memory: with several instances each keeps its own count (see the README).
+
+use crate::error::AppError;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// `attempts` per `window`, parsed from `"10/3600"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub attempts: u32,
+    pub window: Duration,
+}
+
+impl FromStr for RateLimit {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = || format!("expected ATTEMPTS/SECONDS such as 10/3600, or off (got {text:?})");
+        let (attempts, seconds) = text.trim().split_once('/').ok_or_else(expected)?;
+        let attempts: u32 = attempts.trim().parse().map_err(|_| expected())?;
+        let seconds: u64 = seconds.trim().parse().map_err(|_| expected())?;
+        if attempts == 0 || seconds == 0 {
+            return Err(expected());
+        }
+        Ok(RateLimit { attempts, window: Duration::from_secs(seconds) })
+    }
+}
+
+struct Window {
+    started: Instant,
+    attempts: u32,
+}
+
+/// Forget finished windows once this many clients are tracked, so memory stays bounded.
+const PRUNE_AT: usize = 10_000;
+
+#[derive(Clone)]
+pub struct AttemptLimiter {
+    limit: Option<RateLimit>,
+    windows: Arc<Mutex<HashMap<IpAddr, Window>>>,
+}
+
+impl AttemptLimiter {
+    /// `None` disables limiting.
+    pub fn new(limit: Option<RateLimit>) -> Self {
+        AttemptLimiter { limit, windows: Arc::default() }
+    }
+
+    /// Counts one attempt from `ip`; past the limit, says how many seconds until the window resets.
+    pub fn attempt(&self, ip: IpAddr) -> Result<(), AppError> {
+        self.attempt_at(ip, Instant::now())
+    }
+
+    fn attempt_at(&self, ip: IpAddr, now: Instant) -> Result<(), AppError> {
+        let Some(limit) = self.limit else { return Ok(()) };
+        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if windows.len() >= PRUNE_AT {
+            windows.retain(|_, w| now.duration_since(w.started) < limit.window);
+        }
+        let window = windows.entry(ip).or_insert(Window { started: now, attempts: 0 });
+        if now.duration_since(window.started) >= limit.window {
+            *window = Window { started: now, attempts: 0 };
+        }
+        if window.attempts >= limit.attempts {
+            let remaining = limit.window.saturating_sub(now.duration_since(window.started));
+            return Err(AppError::RateLimited(remaining.as_secs().max(1)));
+        }
+        window.attempts += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
+    const OTHER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
+
+    #[test]
+    fn limits_parse_from_attempts_per_seconds() {
+        assert_eq!("10/3600".parse(), Ok(RateLimit { attempts: 10, window: Duration::from_secs(3600) }));
+        for bad in ["", "10", "ten/60", "10/0", "0/60", "10/-5"] {
+            assert!(bad.parse::<RateLimit>().is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn attempts_past_the_limit_are_refused_with_the_wait() {
+        let limiter = AttemptLimiter::new(Some("2/60".parse().unwrap()));
+        let start = Instant::now();
+        assert!(limiter.attempt_at(IP, start).is_ok());
+        assert!(limiter.attempt_at(IP, start).is_ok());
+        assert_eq!(limiter.attempt_at(IP, start + Duration::from_secs(20)), Err(AppError::RateLimited(40)));
+        assert!(limiter.attempt_at(OTHER, start).is_ok(), "each client has its own count");
+    }
+
+    #[test]
+    fn a_new_window_starts_fresh() {
+        let limiter = AttemptLimiter::new(Some("1/60".parse().unwrap()));
+        let start = Instant::now();
+        assert!(limiter.attempt_at(IP, start).is_ok());
+        assert!(limiter.attempt_at(IP, start + Duration::from_secs(59)).is_err());
+        assert!(limiter.attempt_at(IP, start + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn no_limit_allows_everything() {
+        let limiter = AttemptLimiter::new(None);
+        for _ in 0..1000 {
+            assert!(limiter.attempt(IP).is_ok());
+        }
+    }
+}

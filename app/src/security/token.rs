@@ -1,0 +1,179 @@
+//! Bearer tokens: HS256 JWTs signed with the server secret. Validation pins the algorithm (so `none` and
+//! asymmetric algorithms are refused), requires `exp` and allows only a few seconds of clock skew.
+
+use crate::error::AppError;
+use crate::model::Member;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// jsonwebtoken sets no minimum key length; a short HMAC secret is brute-forceable offline.
+pub const MIN_SECRET_BYTES: usize = 32;
+const LEEWAY_SECONDS: u64 = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    #[serde(rename = "userId")]
+    pub user_id: i64,
+    pub username: String,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    ttl_seconds: u64,
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], ttl_seconds: u64) -> Result<Self, String> {
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(format!("must be at least {MIN_SECRET_BYTES} bytes (got {})", secret.len()));
+        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_exp = true;
+        validation.set_required_spec_claims(&["exp"]);
+        Ok(TokenKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            ttl_seconds,
+        })
+    }
+
+    pub fn sign(&self, member: &Member) -> Result<String, AppError> {
+        let iat = now();
+        let claims = Claims {
+            sub: member.user_id.to_string(),
+            user_id: member.user_id,
+            username: member.username.clone(),
+            iat,
+            exp: iat + self.ttl_seconds,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
+    }
+
+    /// Any failure is the same 401 to the caller: which check failed is nobody's business but the log's.
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|err| {
+                tracing::debug!(error = %err, "rejected bearer token");
+                AppError::token_invalid()
+            })?
+            .claims;
+        if claims.sub != claims.user_id.to_string() {
+            return Err(AppError::token_invalid());
+        }
+        Ok(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(SECRET, 3600).unwrap()
+    }
+
+    fn alice() -> Member {
+        Member { user_id: 7, username: "alice".into() }
+    }
+
+    /// Signs arbitrary claims with the right key and algorithm, to test the claim checks alone.
+    fn forge(claims: serde_json::Value) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap()
+    }
+
+    fn assert_rejected(token: &str) {
+        assert_eq!(keys().verify(token), Err(AppError::token_invalid()), "token should be refused: {token}");
+    }
+
+    #[test]
+    fn a_signed_token_verifies_with_all_claims() {
+        let claims = keys().verify(&keys().sign(&alice()).unwrap()).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.user_id, claims.username.as_str()), ("7", 7, "alice"));
+        assert_eq!(claims.exp - claims.iat, 3600);
+    }
+
+    #[test]
+    fn secrets_shorter_than_32_bytes_are_refused() {
+        assert!(TokenKeys::new(&SECRET[..31], 60).is_err());
+    }
+
+    #[test]
+    fn a_garbled_token_is_rejected() {
+        assert_rejected("not.a.jwt");
+        assert_rejected("");
+    }
+
+    #[test]
+    fn a_token_signed_with_another_secret_is_rejected() {
+        let other = TokenKeys::new(b"another secret that is long enough!!", 3600).unwrap();
+        assert_rejected(&other.sign(&alice()).unwrap());
+    }
+
+    #[test]
+    fn a_tampered_payload_is_rejected() {
+        let token = keys().sign(&alice()).unwrap();
+        let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
+        claims["userId"] = 1.into();
+        claims["sub"] = "1".into();
+        parts[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
+        assert_rejected(&parts.join("."));
+    }
+
+    #[test]
+    fn the_none_algorithm_is_rejected() {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(format!(
+            r#"{{"sub":"7","userId":7,"username":"alice","iat":{0},"exp":{1}}}"#,
+            now(),
+            now() + 600
+        ));
+        assert_rejected(&format!("{header}.{claims}."));
+    }
+
+    #[test]
+    fn other_hmac_algorithms_are_rejected() {
+        let claims = Claims { sub: "7".into(), user_id: 7, username: "alice".into(), iat: now(), exp: now() + 600 };
+        let token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
+        assert_rejected(&token);
+    }
+
+    #[test]
+    fn an_expired_token_is_rejected_beyond_the_small_leeway() {
+        let past = now() - 60;
+        let claims = serde_json::json!({"sub": "7", "userId": 7, "username": "alice", "iat": past - 60, "exp": past});
+        assert_rejected(&forge(claims));
+    }
+
+    #[test]
+    fn a_token_without_exp_is_rejected() {
+        let claims = serde_json::json!({"sub": "7", "userId": 7, "username": "alice", "iat": now()});
+        assert_rejected(&forge(claims));
+    }
+
+    #[test]
+    fn a_token_whose_sub_disagrees_with_user_id_is_rejected() {
+        let claims =
+            serde_json::json!({"sub": "8", "userId": 7, "username": "alice", "iat": now(), "exp": now() + 600});
+        assert_rejected(&forge(claims));
+    }
+}

@@ -1,0 +1,47 @@
+//! The `users` table.
+
+use super::Db;
+use crate::error::{AppError, messages};
+use crate::model::Member;
+
+/// What login needs to check a password.
+#[derive(sqlx::FromRow)]
+pub struct UserCredentials {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// Inserts a member; the unique index on `lower(username)` turns a taken name (or a lost race for one) into
+/// `Conflict`, never an error 500.
+pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<Member, AppError> {
+    let result = sqlx::query_scalar::<_, i64>("INSERT INTO users (username, password_hash) VALUES (?, ?) RETURNING id")
+        .bind(username)
+        .bind(password_hash)
+        .fetch_one(db.pool())
+        .await;
+    match result {
+        Ok(user_id) => Ok(Member { user_id, username: username.to_owned() }),
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
+            Err(AppError::Conflict(messages::USERNAME_TAKEN.into()))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, AppError> {
+    Ok(sqlx::query_as::<_, UserCredentials>(
+        "SELECT id, username, password_hash FROM users WHERE lower(username) = lower(?)",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+pub async fn find_member(db: &Db, user_id: i64) -> Result<Option<Member>, AppError> {
+    let row = sqlx::query_as::<_, (i64, String)>("SELECT id, username FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|(user_id, username)| Member { user_id, username }))
+}

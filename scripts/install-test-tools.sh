@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need, idempotently: Debian's Chromium (Playwright cannot download its own
+# browsers here) and the Playwright test runner from npm, pinned by end2end/package-lock.json.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  say "Installing Chromium from Debian packages (one time, 1-2 minutes)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  say "Installing the Playwright test runner (npm, under a minute)"
+  # Browsers come from Debian; never let the package try to download its own.
+  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+fi

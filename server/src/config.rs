@@ -1,0 +1,162 @@
+//! Every environment variable Bulletin reads, parsed once at start-up. A bad value stops start-up with one line
+//! that names the variable.
+
+use app::security::{PasswordHasher, RateLimit};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bulletin.db?mode=rwc";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// `None`: generate one and keep it beside the SQLite file (see `secret_file`).
+    pub jwt_secret: Option<String>,
+    pub jwt_ttl_seconds: u64,
+    pub bcrypt_cost: u32,
+    /// `None`: attempts are not limited.
+    pub auth_rate_limit: Option<RateLimit>,
+    pub site_addr: SocketAddr,
+    pub log_filter: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { variable, problem: problem.into() }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses configuration from any source of variables (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !database_url.starts_with("sqlite:") {
+            return Err(invalid("DATABASE_URL", "only sqlite:// URLs are supported in this version"));
+        }
+
+        let jwt_secret = get("JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            if secret.len() < app::security::token::MIN_SECRET_BYTES {
+                return Err(invalid(
+                    "JWT_SECRET",
+                    format!("must be at least {} bytes (got {})", app::security::token::MIN_SECRET_BYTES, secret.len()),
+                ));
+            }
+        }
+
+        let jwt_ttl_seconds = match get("JWT_TTL_SECONDS") {
+            None => 86_400,
+            Some(v) => {
+                v.trim().parse::<u64>().ok().filter(|&s| (1..=31_536_000).contains(&s)).ok_or_else(|| {
+                    invalid("JWT_TTL_SECONDS", format!("must be seconds from 1 to 31536000 (got {v:?})"))
+                })?
+            }
+        };
+
+        let bcrypt_cost = match get("BCRYPT_COST") {
+            None => 12,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|c| (PasswordHasher::MIN_COST..=PasswordHasher::MAX_COST).contains(c))
+                .ok_or_else(|| invalid("BCRYPT_COST", format!("must be a number from 4 to 31 (got {v:?})")))?,
+        };
+
+        let auth_rate_limit = match get("AUTH_RATE_LIMIT") {
+            None => Some(RateLimit { attempts: 10, window: std::time::Duration::from_secs(3600) }),
+            Some(v) if v.trim().eq_ignore_ascii_case("off") => None,
+            Some(v) => Some(v.parse::<RateLimit>().map_err(|e| invalid("AUTH_RATE_LIMIT", e))?),
+        };
+
+        let site_addr = match get("LEPTOS_SITE_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(v) => v.trim().parse().map_err(|_| {
+                invalid("LEPTOS_SITE_ADDR", format!("must be IP:PORT such as 127.0.0.1:3000 (got {v:?})"))
+            })?,
+        };
+
+        let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
+
+        Ok(Config { database_url, jwt_secret, jwt_ttl_seconds, bcrypt_cost, auth_rate_limit, site_addr, log_filter })
+    }
+
+    /// Where a generated JWT secret is kept: beside the SQLite database file.
+    pub fn secret_file(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let path = rest.trim_start_matches("//").split('?').next()?;
+        if path.is_empty() || path == ":memory:" {
+            return None;
+        }
+        Some(PathBuf::from(path).with_file_name("jwt_secret"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_variables() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!((config.jwt_ttl_seconds, config.bcrypt_cost), (86_400, 12));
+        assert_eq!(config.auth_rate_limit.unwrap().attempts, 10);
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.secret_file().unwrap(), PathBuf::from("data/jwt_secret"));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("BCRYPT_COST", "3"),
+            ("BCRYPT_COST", "32"),
+            ("BCRYPT_COST", "twelve"),
+            ("JWT_SECRET", "too short"),
+            ("JWT_TTL_SECONDS", "-1"),
+            ("AUTH_RATE_LIMIT", "10 per hour"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+        ] {
+            let err = parse(&[(name, value)]).expect_err(name);
+            assert_eq!(err.variable, name);
+            assert!(err.to_string().starts_with(&format!("invalid {name}: ")), "{err}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_can_be_turned_off() {
+        assert_eq!(parse(&[("AUTH_RATE_LIMIT", "off")]).unwrap().auth_rate_limit, None);
+    }
+
+    #[test]
+    fn the_secret_file_sits_beside_the_database() {
+        let config = parse(&[("DATABASE_URL", "sqlite:///var/lib/bulletin/board.db?mode=rwc")]).unwrap();
+        assert_eq!(config.secret_file().unwrap(), PathBuf::from("/var/lib/bulletin/jwt_secret"));
+    }
+}

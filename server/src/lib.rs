@@ -1,0 +1,97 @@
+//! The Bulletin server: configuration, the router that joins both doors, and serving.
+
+pub mod config;
+pub mod http;
+pub mod rest;
+mod secret;
+mod server_fn_responses;
+
+use app::security::{AttemptLimiter, PasswordHasher, TokenKeys};
+use app::service::AppState;
+use app::store::Db;
+use axum::Router;
+use axum::extract::FromRef;
+use config::Config;
+use leptos::config::{LeptosOptions, get_configuration};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+/// What axum hands to handlers: Leptos' options for rendering, and the service state for the rules.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+/// Builds the service state from configuration: opens and migrates the database, loads the secret.
+pub async fn build_state(config: &Config) -> Result<AppState, String> {
+    let secret = secret::jwt_secret(config)?;
+    let tokens =
+        TokenKeys::new(secret.as_bytes(), config.jwt_ttl_seconds).map_err(|e| format!("invalid JWT_SECRET: {e}"))?;
+    let db = Db::connect(&config.database_url).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+    Ok(AppState {
+        db,
+        passwords: PasswordHasher::new(config.bcrypt_cost),
+        tokens,
+        auth_attempts: AttemptLimiter::new(config.auth_rate_limit),
+    })
+}
+
+/// Leptos' settings: from cargo-leptos' environment when it runs us, otherwise the defaults of the repository
+/// layout (site in `target/site`), so the binary runs from the repository root with no Leptos variables.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let built_by_cargo_leptos =
+        option_env!("LEPTOS_OUTPUT_NAME").is_some() || std::env::var_os("LEPTOS_OUTPUT_NAME").is_some();
+    let mut options = built_by_cargo_leptos
+        .then(|| get_configuration(None).ok())
+        .flatten()
+        .map(|conf| conf.leptos_options)
+        .unwrap_or_else(|| LeptosOptions::builder().output_name("bulletin").build());
+    options.site_addr = config.site_addr;
+    options
+}
+
+/// The whole application: pages, server functions, the REST API and static assets, behind the HTTP layers.
+pub fn router(leptos_options: LeptosOptions, app: AppState) -> Router {
+    let state = ServerState { leptos_options, app };
+    let routes = generate_route_list(app::App);
+    let context_state = state.app.clone();
+    let shell_options = state.leptos_options.clone();
+    let router = Router::new()
+        .merge(rest::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || app::shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .with_state(state)
+        .layer(axum::middleware::from_fn(server_fn_responses::server_fn_responses));
+    http::with_layers(router)
+}
+
+/// Serves until `shutdown` resolves, finishing requests in flight. Connection info is kept for per-client limits.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

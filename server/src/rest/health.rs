@@ -1,0 +1,11 @@
+use app::error::AppError;
+use app::service::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+/// Healthy means the database answers, not merely that the process is up.
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    state.db.ping().await?;
+    Ok(Json(json!({ "status": "ok" })))
+}

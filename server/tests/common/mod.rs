@@ -1,0 +1,79 @@
+//! A real Bulletin server on a random local port, on its own temporary SQLite file, for HTTP tests.
+#![allow(dead_code)] // each test file uses a different part of this
+
+use bulletin::config::Config;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use tempfile::TempDir;
+
+pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
+
+pub struct TestServer {
+    pub base: String,
+    pub http: Client,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::start_with(&[]).await
+    }
+
+    /// Starts with test defaults (cheap bcrypt, no rate limit, a known secret), overridden by `vars`.
+    pub async fn start_with(vars: &[(&str, &str)]) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("DATABASE_URL".into(), format!("sqlite://{}/test.db?mode=rwc", dir.path().display())),
+            ("JWT_SECRET".into(), SECRET.into()),
+            ("BCRYPT_COST".into(), "4".into()),
+            ("AUTH_RATE_LIMIT".into(), "off".into()),
+        ]);
+        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
+        let state = bulletin::build_state(&config).await.unwrap();
+        let router = bulletin::router(bulletin::leptos_options(&config), state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(bulletin::serve(listener, router, std::future::pending()));
+        TestServer { base, http: Client::new(), _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.http.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    /// Calls a server function the way the SPA does (URL-encoded arguments), optionally with a bearer token.
+    pub async fn server_fn(&self, name: &str, args: &[(&str, &str)], token: Option<&str>) -> Response {
+        let mut request = self.http.post(self.url(&format!("/api/{name}"))).form(args);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn register(&self, username: &str, password: &str) -> Value {
+        let response = self.post_json("/auth/register", json!({"username": username, "password": password})).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn me(&self, authorization: Option<&str>) -> Response {
+        let mut request = self.http.get(self.url("/auth/me"));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// Asserts the status and the `{"error": message}` body of a response.
+pub async fn assert_error(response: Response, status: u16, message: &str) {
+    assert_eq!(response.status().as_u16(), status, "status for {message:?}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], message, "body: {body}");
+}
