@@ -15,7 +15,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-use components::{Header, SessionExpiryRedirect};
+use components::Header;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -50,7 +50,6 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/bulletin.css"/>
         <Title text="Bulletin"/>
         <Router>
-            <SessionExpiryRedirect/>
             <Header/>
             <main class="page">
                 <Routes fallback=NotFoundPage>

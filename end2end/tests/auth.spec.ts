@@ -1,4 +1,4 @@
-import { test, expect, register, fillAndSubmit } from "./fixtures";
+import { test, expect, register, fillAndSubmit, signedInAs } from "./fixtures";
 
 test("register, stay signed in across a reload, log out and log back in", async ({ page, member }) => {
   await register(page, member);
@@ -7,7 +7,7 @@ test("register, stay signed in across a reload, log out and log back in", async 
 
   await page.reload();
   await expect(page).toHaveURL("/");
-  await expect(page.getByText(`Signed in as ${member.username}`)).toBeVisible();
+  await expect(signedInAs(page, member)).toBeVisible();
   await expect(page.getByText(`You are signed in as ${member.username}.`)).toBeVisible();
 
   await page.getByRole("button", { name: "Log out" }).click();
@@ -16,7 +16,7 @@ test("register, stay signed in across a reload, log out and log back in", async 
 
   await fillAndSubmit(page, member, "Log in");
   await expect(page).toHaveURL("/");
-  await expect(page.getByText(`Signed in as ${member.username}`)).toBeVisible();
+  await expect(signedInAs(page, member)).toBeVisible();
 });
 
 test("a wrong password shows the server's message", async ({ page, member }) => {

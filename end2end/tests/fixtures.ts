@@ -17,16 +17,37 @@ export async function fillAndSubmit(page: Page, member: Member, button: "Log in"
   await submit.click();
 }
 
+/** The header's "Signed in as <name>". */
+export function signedInAs(page: Page, member: Member) {
+  return page.getByRole("banner").getByText(`Signed in as ${member.username}`);
+}
+
 export async function register(page: Page, member: Member) {
   await page.goto("/register");
   await fillAndSubmit(page, member, "Create account");
-  await expect(page.getByText(`Signed in as ${member.username}`)).toBeVisible();
+  await expect(signedInAs(page, member)).toBeVisible();
 }
 
-export const test = base.extend<{ member: Member }>({
+export const test = base.extend<{ member: Member; pageErrors: string[] }>({
   member: async ({}, use) => {
     await use(freshMember());
   },
+  // Every journey also asserts the app never panicked or failed to hydrate: such errors reach the console.
+  // (The browser's own "Failed to load resource" lines for expected 4xx answers are not app errors.)
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+      page.on("console", (message) => {
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+          errors.push(`console: ${message.text()}`);
+        }
+      });
+      await use(errors);
+      expect(errors, "errors in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -3,27 +3,33 @@
 //! `Unknown` is what the server renders and what the browser holds until hydration has finished: only then can
 //! localStorage be read. Rendering the same `Unknown` on both sides keeps hydration consistent, and guards wait
 //! for a definite answer instead of redirecting a signed-in member on a hard refresh.
+//!
+//! Redirects to the login page happen in one place, the `MembersOnly` guard, reacting to this state: logging out
+//! or a session expiring only changes the state, so two navigations can never race each other.
 
-use super::token_store;
-use crate::model::{AuthSession, Member};
+use super::{session_expiry, token_store};
+use crate::model::AuthSession;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthState {
     Unknown,
     Anonymous,
-    Member(Member),
+    Member(crate::model::Member),
 }
 
 /// The shared auth state and the transitions the app may make.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub state: RwSignal<AuthState>,
+    /// Whether the last member became anonymous because the server refused their token (shown on the login page).
+    pub expired: RwSignal<bool>,
 }
 
 impl Auth {
     pub fn sign_in(&self, session: &AuthSession) {
         token_store::save(session);
+        self.expired.set(false);
         self.state.set(AuthState::Member(session.member()));
     }
 
@@ -31,13 +37,20 @@ impl Auth {
         token_store::clear();
         self.state.set(AuthState::Anonymous);
     }
+
+    fn expire(&self) {
+        token_store::clear();
+        self.expired.set(true);
+        self.state.set(AuthState::Anonymous);
+    }
 }
 
 /// Creates the auth state (Unknown) and, once hydrated in the browser, settles it from storage.
 pub fn provide_auth() -> Auth {
-    let auth = Auth { state: RwSignal::new(AuthState::Unknown) };
+    let auth = Auth { state: RwSignal::new(AuthState::Unknown), expired: RwSignal::new(false) };
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
+        session_expiry::on_session_expired(move || auth.expire());
         let stored = token_store::member().map_or(AuthState::Anonymous, AuthState::Member);
         auth.state.set(stored);
     });

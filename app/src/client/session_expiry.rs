@@ -1,6 +1,6 @@
 //! What happens when the server answers 401 to a request that carried a token: the token is dead, so it is
 //! dropped and the app is told, wherever the request came from. The transport (`BearerClient`) has no access to the
-//! reactive tree, so the app registers its reaction here once, from inside the router.
+//! reactive tree, so the app registers its reaction here once, when it starts in the browser.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -3,16 +3,12 @@
 use crate::client::{AuthState, use_auth};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
-    let navigate = use_navigate();
-    let log_out = move |_| {
-        auth.sign_out();
-        navigate("/login", Default::default());
-    };
+    // The members-only guard of the current page takes an anonymous visitor to the login page.
+    let log_out = move |_| auth.sign_out();
     view! {
         <header class="site-header">
             <nav class="site-nav" aria-label="Main">
@@ -21,7 +17,7 @@ pub fn Header() -> impl IntoView {
                     {move || match auth.state.get() {
                         AuthState::Member(member) => view! {
                             <span class="signed-in">"Signed in as " <strong>{member.username}</strong></span>
-                            <button type="button" class="button secondary" on:click=log_out.clone()>"Log out"</button>
+                            <button type="button" class="button secondary" on:click=log_out>"Log out"</button>
                         }.into_any(),
                         AuthState::Anonymous => view! {
                             <A href="/login">"Log in"</A>

@@ -1,5 +1,6 @@
 //! Wraps members-only content. While the auth state is Unknown (server render, before hydration) it shows a
-//! skeleton; an anonymous visitor is sent to the login page with a way back.
+//! skeleton; an anonymous visitor (never signed in, logged out, or whose session expired) is sent to the login
+//! page with a way back. This is the app's only redirect to the login page.
 
 use crate::client::redirect::{login_path, path_with_query};
 use crate::client::{AuthState, use_auth};
@@ -15,7 +16,8 @@ pub fn MembersOnly(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         if auth.state.get() == AuthState::Anonymous {
             let here = path_with_query(&location.pathname.get_untracked(), &location.search.get_untracked());
-            navigate(&login_path(&here, false), NavigateOptions { replace: true, ..Default::default() });
+            let expired = auth.expired.get_untracked();
+            navigate(&login_path(&here, expired), NavigateOptions { replace: true, ..Default::default() });
         }
     });
     move || match auth.state.get() {

@@ -3,9 +3,7 @@
 pub mod auth_form;
 pub mod header;
 pub mod members_only;
-pub mod session_expiry_redirect;
 
 pub use auth_form::{AuthForm, AuthMode};
 pub use header::Header;
 pub use members_only::MembersOnly;
-pub use session_expiry_redirect::SessionExpiryRedirect;
