@@ -54,13 +54,12 @@ impl Config {
         }
 
         let jwt_secret = get("JWT_SECRET");
-        if let Some(secret) = &jwt_secret {
-            if secret.len() < app::security::token::MIN_SECRET_BYTES {
-                return Err(invalid(
-                    "JWT_SECRET",
-                    format!("must be at least {} bytes (got {})", app::security::token::MIN_SECRET_BYTES, secret.len()),
-                ));
-            }
+        let min_secret = app::security::token::MIN_SECRET_BYTES;
+        if let Some(secret) = &jwt_secret
+            && secret.len() < min_secret
+        {
+            let problem = format!("must be at least {min_secret} bytes (got {})", secret.len());
+            return Err(invalid("JWT_SECRET", problem));
         }
 
         let jwt_ttl_seconds = match get("JWT_TTL_SECONDS") {
