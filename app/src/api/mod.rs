@@ -1,8 +1,11 @@
 //! Server functions: the SPA's door. Each is a thin adapter: find the caller, call the service, map the error.
 
 pub mod auth;
+pub mod comments;
 #[cfg(feature = "ssr")]
 mod door;
+pub mod posts;
+pub mod users;
 
 pub use auth::{Login, Me, Register, login, me, register};
 

@@ -2,6 +2,9 @@
 //! here knows which door was used.
 
 pub mod auth;
+pub mod comments;
+pub mod posts;
+pub mod users;
 
 use crate::security::{AttemptLimiter, PasswordHasher, TokenKeys};
 use crate::store::Db;

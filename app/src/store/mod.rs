@@ -3,6 +3,9 @@
 //! SQLite is the embedded default. PostgreSQL support will sit beside it behind the same functions, chosen by the
 //! `DATABASE_URL` scheme; callers only ever see `Db`.
 
+pub mod comments;
+pub mod posts;
+pub mod upvotes;
 pub mod users;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

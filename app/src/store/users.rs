@@ -45,3 +45,16 @@ pub async fn find_member(db: &Db, user_id: i64) -> Result<Option<Member>, AppErr
         .await?;
     Ok(row.map(|(user_id, username)| Member { user_id, username }))
 }
+
+/// A profile's own fields: (username, bio, created_at).
+pub async fn find_profile(db: &Db, user_id: i64) -> Result<Option<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as("SELECT username, bio, created_at FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+pub async fn set_bio(db: &Db, user_id: i64, bio: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET bio = ? WHERE id = ?").bind(bio).bind(user_id).execute(db.pool()).await?;
+    Ok(())
+}

@@ -83,3 +83,25 @@ fn json_rejection(rejection: JsonRejection) -> Response {
 fn data_error_detail(body_text: &str) -> &str {
     body_text.strip_prefix("Failed to deserialize the JSON body into the target type: ").unwrap_or(body_text)
 }
+
+/// Query-string parameters, with a malformed query answered as `{"error": ...}` (400).
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryParams<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(rejection) => Err((
+                StatusCode::BAD_REQUEST,
+                axum::Json(app::error::error_body(&format!("Invalid query string: {}", rejection.body_text()))),
+            )
+                .into_response()),
+        }
+    }
+}

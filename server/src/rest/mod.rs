@@ -4,21 +4,45 @@
 mod auth;
 mod extract;
 mod health;
+mod posts;
+mod users;
 
 use crate::ServerState;
+use app::error::error_body;
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub use extract::{ClientIp, CurrentMember, JsonBody};
+pub use extract::{ClientIp, CurrentMember, JsonBody, QueryParams};
 
 pub fn router() -> Router<ServerState> {
     let auth = Router::new()
-        .route("/auth/register", post(auth::register))
-        .route("/auth/login", post(auth::login))
-        .route("/auth/me", get(auth::me))
+        .route("/register", post(auth::register))
+        .route("/login", post(auth::login))
+        .route("/me", get(auth::me).patch(users::update_bio))
         // Tokens must never sit in a shared or browser cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    Router::new().merge(auth).route("/healthz", get(health::healthz))
+    let posts = Router::new()
+        .route("/", get(posts::list).post(posts::create))
+        .route("/{id}", get(posts::show).patch(posts::update).delete(posts::delete))
+        .route("/{id}/upvote", post(posts::upvote).delete(posts::remove_upvote))
+        .route("/{id}/comments", get(posts::list_comments).post(posts::add_comment))
+        .route("/{id}/comments/{comment_id}", axum::routing::delete(posts::delete_comment));
+    let users = Router::new().route("/{id}", get(users::show));
+    Router::new()
+        .nest("/auth", api_errors(auth))
+        .nest("/posts", api_errors(posts))
+        .nest("/users", api_errors(users))
+        .route("/healthz", get(health::healthz))
+}
+
+/// Under the API's paths, an unknown route or a wrong method is answered in the API's JSON, not as a web page.
+fn api_errors(router: Router<ServerState>) -> Router<ServerState> {
+    router
+        .fallback(|| async { (StatusCode::NOT_FOUND, axum::Json(error_body("Not found"))).into_response() })
+        .method_not_allowed_fallback(|| async {
+            (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error_body("Method not allowed"))).into_response()
+        })
 }

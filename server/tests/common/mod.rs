@@ -77,3 +77,49 @@ pub async fn assert_error(response: Response, status: u16, message: &str) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], message, "body: {body}");
 }
+
+/// A registered member and their token.
+#[derive(Clone)]
+pub struct Session {
+    pub token: String,
+    pub user_id: i64,
+    pub username: String,
+}
+
+impl TestServer {
+    /// Registers a member with a throwaway password.
+    pub async fn member(&self, username: &str) -> Session {
+        let body = self.register(username, "long enough").await;
+        Session {
+            token: body["token"].as_str().unwrap().to_owned(),
+            user_id: body["userId"].as_i64().unwrap(),
+            username: username.to_owned(),
+        }
+    }
+
+    /// A REST call as `who` (or anonymously), with an optional JSON body.
+    pub async fn call(&self, method: &str, path: &str, who: Option<&Session>, body: Option<Value>) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(who) = who {
+            request = request.bearer_auth(&who.token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates a post through REST and returns it.
+    pub async fn post_as(&self, who: &Session, title: &str, body: &str) -> Value {
+        let response = self.call("POST", "/posts", Some(who), Some(json!({"title": title, "body": body}))).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+}
+
+/// The JSON body of a response that must have `status`.
+pub async fn expect_json(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status);
+    response.json().await.unwrap()
+}

@@ -1,0 +1,19 @@
+//! Profiles for the SPA: the same service calls as `GET /users/{id}` and `PATCH /auth/me`.
+
+use crate::client::BearerClient;
+use crate::error::AppError;
+use crate::model::users::Profile;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "get_profile", client = BearerClient)]
+pub async fn get_profile(id: i64) -> Result<Profile, AppError> {
+    let member = super::door::member().await?;
+    super::door::state()?.get_profile(&member, id).await
+}
+
+#[server(prefix = "/api", endpoint = "update_bio", client = BearerClient)]
+pub async fn update_bio(bio: String) -> Result<Profile, AppError> {
+    use crate::model::users::BioInput;
+    let member = super::door::member().await?;
+    super::door::state()?.update_bio(&member, &BioInput { bio: Some(bio) }).await
+}

@@ -1,0 +1,81 @@
+//! Posts and upvotes: reading the feed, writing your own posts, upvoting anyone's.
+
+use super::AppState;
+use crate::error::AppError;
+use crate::model::Member;
+use crate::model::feed::{Cursor, FeedQueryInput};
+use crate::model::posts::{
+    self as rules, NewPostInput, POST_NOT_FOUND, Post, PostPage, PostPatchInput, PostWithComments, UpvoteState,
+};
+use crate::store::{comments, posts, upvotes};
+
+fn post_not_found() -> AppError {
+    AppError::NotFound(POST_NOT_FOUND.into())
+}
+
+impl AppState {
+    pub async fn list_posts(&self, viewer: &Member, input: &FeedQueryInput) -> Result<PostPage, AppError> {
+        let query = input.parse()?;
+        let mut posts = posts::list(&self.db, viewer.user_id, &query).await?;
+        let has_more = posts.len() as i64 > query.limit;
+        posts.truncate(query.limit as usize);
+        let next_cursor = posts.last().filter(|_| has_more).map(|last| Cursor::after(last, query.sort).encode());
+        let total = posts::count(&self.db, &query.search).await?;
+        Ok(PostPage { posts, total, page: query.page, limit: query.limit, next_cursor })
+    }
+
+    pub async fn get_post(&self, viewer: &Member, post_id: i64) -> Result<PostWithComments, AppError> {
+        let post = posts::find(&self.db, viewer.user_id, post_id).await?.ok_or_else(post_not_found)?;
+        let comments = comments::for_post(&self.db, post_id).await?;
+        Ok(PostWithComments { post, comments })
+    }
+
+    pub async fn create_post(&self, author: &Member, input: &NewPostInput) -> Result<Post, AppError> {
+        let post = rules::validate_new_post(input)?;
+        let id = posts::insert(&self.db, author.user_id, &post).await?;
+        posts::find(&self.db, author.user_id, id).await?.ok_or_else(post_not_found)
+    }
+
+    pub async fn update_post(&self, author: &Member, post_id: i64, input: &PostPatchInput) -> Result<Post, AppError> {
+        let patch = rules::validate_post_patch(input)?;
+        if !posts::update_own(&self.db, author.user_id, post_id, &patch).await? {
+            return Err(self.refusal(author, post_id, rules::NOT_YOUR_POST_EDIT).await);
+        }
+        posts::find(&self.db, author.user_id, post_id).await?.ok_or_else(post_not_found)
+    }
+
+    pub async fn delete_post(&self, author: &Member, post_id: i64) -> Result<(), AppError> {
+        if posts::delete_own(&self.db, author.user_id, post_id).await? {
+            Ok(())
+        } else {
+            Err(self.refusal(author, post_id, rules::NOT_YOUR_POST_DELETE).await)
+        }
+    }
+
+    pub async fn upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
+        if !upvotes::add(&self.db, member.user_id, post_id).await? {
+            return Err(post_not_found());
+        }
+        self.upvote_state(member, post_id).await
+    }
+
+    pub async fn remove_upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
+        upvotes::remove(&self.db, member.user_id, post_id).await?;
+        self.upvote_state(member, post_id).await
+    }
+
+    async fn upvote_state(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
+        let (upvotes, upvoted) = upvotes::state(&self.db, member.user_id, post_id).await?.ok_or_else(post_not_found)?;
+        Ok(UpvoteState { upvotes, upvoted })
+    }
+
+    /// Why an owner-only write changed nothing: the post is gone (404) or belongs to someone else (403). The
+    /// write itself already refused atomically; this look-up only chooses the message.
+    async fn refusal(&self, member: &Member, post_id: i64, not_yours: &str) -> AppError {
+        match posts::author_of(&self.db, post_id).await {
+            Ok(Some(author)) if author != member.user_id => AppError::Forbidden(not_yours.into()),
+            Ok(_) => post_not_found(),
+            Err(err) => err,
+        }
+    }
+}

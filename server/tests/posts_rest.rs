@@ -1,0 +1,249 @@
+//! `/posts` over REST: reading, writing, ownership, validation and mass assignment.
+
+mod common;
+
+use common::{TestServer, assert_error, expect_json};
+use serde_json::{Value, json};
+
+fn is_rfc3339_utc(text: &Value) -> bool {
+    let text = text.as_str().unwrap_or_default();
+    text.len() == 24 && text.ends_with('Z') && text.as_bytes()[10] == b'T'
+}
+
+#[tokio::test]
+async fn every_posts_route_needs_a_token() {
+    let server = TestServer::start().await;
+    let routes = [
+        ("GET", "/posts"),
+        ("POST", "/posts"),
+        ("GET", "/posts/1"),
+        ("PATCH", "/posts/1"),
+        ("DELETE", "/posts/1"),
+        ("POST", "/posts/1/upvote"),
+        ("DELETE", "/posts/1/upvote"),
+        ("GET", "/posts/1/comments"),
+        ("POST", "/posts/1/comments"),
+        ("DELETE", "/posts/1/comments/1"),
+        ("GET", "/users/1"),
+        ("PATCH", "/auth/me"),
+    ];
+    for (method, path) in routes {
+        let response = server.call(method, path, None, Some(json!({}))).await;
+        assert_eq!(response.status(), 401, "{method} {path}");
+        assert_error(response, 401, "Authorization token required").await;
+    }
+}
+
+#[tokio::test]
+async fn creating_a_post_returns_201_with_the_full_post() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let response = server
+        .call("POST", "/posts", Some(&alice), Some(json!({"title": "  Hello board  ", "body": " First! "})))
+        .await;
+    let post = expect_json(response, 201).await;
+    assert_eq!(post["title"], "Hello board");
+    assert_eq!(post["body"], "First!");
+    assert_eq!(post["user_id"], alice.user_id);
+    assert_eq!(post["author_username"], "alice");
+    assert_eq!(
+        (post["upvotes"].clone(), post["comment_count"].clone(), post["viewer_upvoted"].clone()),
+        (json!(0), json!(0), json!(false))
+    );
+    assert!(is_rfc3339_utc(&post["created_at"]) && is_rfc3339_utc(&post["updated_at"]), "{post}");
+}
+
+#[tokio::test]
+async fn fields_a_client_must_not_set_are_ignored() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let sneaky = json!({"title": "Mine", "body": "text", "id": 999, "user_id": bob.user_id, "upvotes": 1000,
+                        "comment_count": 5, "created_at": "2000-01-01T00:00:00.000Z", "author_username": "bob"});
+    let post = expect_json(server.call("POST", "/posts", Some(&alice), Some(sneaky)).await, 201).await;
+    assert_ne!(post["id"], 999);
+    assert_eq!((post["user_id"].clone(), post["author_username"].clone()), (json!(alice.user_id), json!("alice")));
+    assert_eq!(post["upvotes"], 0);
+    assert_ne!(post["created_at"], "2000-01-01T00:00:00.000Z");
+
+    let patch = json!({"title": "Still mine", "user_id": bob.user_id, "upvotes": 50});
+    let path = format!("/posts/{}", post["id"]);
+    let edited = expect_json(server.call("PATCH", &path, Some(&alice), Some(patch)).await, 200).await;
+    assert_eq!((edited["user_id"].clone(), edited["upvotes"].clone()), (json!(alice.user_id), json!(0)));
+}
+
+#[tokio::test]
+async fn invalid_posts_are_refused_with_clear_messages() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let cases = [
+        (json!({}), "Missing required fields: title, body"),
+        (json!({"title": "ok title"}), "Missing required fields: body"),
+        (json!({"title": "ab", "body": "x"}), "Title must be 3-200 characters"),
+        (json!({"title": "a".repeat(201), "body": "x"}), "Title must be 3-200 characters"),
+        (json!({"title": "fine", "body": "b".repeat(10_001)}), "Body must be 1-10000 characters"),
+    ];
+    for (body, message) in cases {
+        assert_error(server.call("POST", "/posts", Some(&alice), Some(body)).await, 400, message).await;
+    }
+    let wrong_type = server.call("POST", "/posts", Some(&alice), Some(json!({"title": 5, "body": "x"}))).await;
+    assert_eq!(wrong_type.status(), 400);
+}
+
+#[tokio::test]
+async fn a_post_is_read_with_its_comments_oldest_first() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Topic", "Discuss").await;
+    let comments = format!("/posts/{}/comments", post["id"]);
+    for (who, text) in [(&bob, "first"), (&alice, "second"), (&bob, "third")] {
+        expect_json(server.call("POST", &comments, Some(who), Some(json!({"body": text}))).await, 201).await;
+    }
+    let read = expect_json(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await, 200).await;
+    assert_eq!(read["title"], "Topic");
+    assert_eq!(read["comment_count"], 3);
+    let bodies: Vec<&str> = read["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["first", "second", "third"]);
+    assert_eq!(read["comments"][0]["author_username"], "bob");
+    assert!(is_rfc3339_utc(&read["comments"][0]["created_at"]));
+}
+
+#[tokio::test]
+async fn missing_and_malformed_post_ids_are_404_never_500() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    for id in ["999", "0", "-1", "abc", "1.5", "99999999999999999999999"] {
+        let path = format!("/posts/{id}");
+        assert_error(server.call("GET", &path, Some(&alice), None).await, 404, "Post not found").await;
+        assert_error(server.call("DELETE", &path, Some(&alice), None).await, 404, "Post not found").await;
+        let patch = server.call("PATCH", &path, Some(&alice), Some(json!({"title": "whatever"}))).await;
+        assert_error(patch, 404, "Post not found").await;
+        assert_error(server.call("POST", &format!("{path}/upvote"), Some(&alice), None).await, 404, "Post not found")
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn only_the_author_may_edit_and_the_post_stays_unchanged_otherwise() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Original", "Body").await;
+    let path = format!("/posts/{}", post["id"]);
+
+    let refused = server.call("PATCH", &path, Some(&bob), Some(json!({"title": "Hijacked"}))).await;
+    assert_error(refused, 403, "You can only edit your own posts").await;
+    let unchanged = expect_json(server.call("GET", &path, Some(&alice), None).await, 200).await;
+    assert_eq!(
+        (unchanged["title"].clone(), unchanged["updated_at"].clone()),
+        (json!("Original"), post["updated_at"].clone())
+    );
+
+    let edited =
+        expect_json(server.call("PATCH", &path, Some(&alice), Some(json!({"body": "New body"}))).await, 200).await;
+    assert_eq!((edited["title"].clone(), edited["body"].clone()), (json!("Original"), json!("New body")));
+    assert!(edited["updated_at"].as_str() > post["updated_at"].as_str(), "updated_at moved: {edited}");
+    assert_eq!(edited["created_at"], post["created_at"]);
+
+    let invalid = server.call("PATCH", &path, Some(&alice), Some(json!({"title": "no"}))).await;
+    assert_error(invalid, 400, "Title must be 3-200 characters").await;
+    let empty = server.call("PATCH", &path, Some(&alice), Some(json!({}))).await;
+    assert_error(empty, 400, "Nothing to update: send a title or a body").await;
+}
+
+#[tokio::test]
+async fn only_the_author_may_delete_and_everything_goes_with_the_post() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Doomed", "Body").await;
+    let path = format!("/posts/{}", post["id"]);
+    server.call("POST", &format!("{path}/comments"), Some(&bob), Some(json!({"body": "hi"}))).await;
+    server.call("POST", &format!("{path}/upvote"), Some(&bob), None).await;
+
+    assert_error(server.call("DELETE", &path, Some(&bob), None).await, 403, "You can only delete your own posts").await;
+    assert_eq!(server.call("GET", &path, Some(&bob), None).await.status(), 200);
+
+    let deleted = server.call("DELETE", &path, Some(&alice), None).await;
+    assert_eq!(deleted.status(), 204);
+    assert!(deleted.bytes().await.unwrap().is_empty());
+    assert_error(server.call("GET", &path, Some(&alice), None).await, 404, "Post not found").await;
+    assert_error(server.call("GET", &format!("{path}/comments"), Some(&alice), None).await, 404, "Post not found")
+        .await;
+    assert_error(server.call("DELETE", &path, Some(&alice), None).await, 404, "Post not found").await;
+}
+
+#[tokio::test]
+async fn upvotes_count_once_per_member_and_can_be_withdrawn() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Vote", "for me").await;
+    let upvote = format!("/posts/{}/upvote", post["id"]);
+
+    let first = expect_json(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(first, json!({"upvotes": 1, "upvoted": true}));
+    let again = expect_json(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(again, json!({"upvotes": 1, "upvoted": true}), "idempotent per member");
+    let alices = expect_json(server.call("POST", &upvote, Some(&alice), None).await, 200).await;
+    assert_eq!(alices, json!({"upvotes": 2, "upvoted": true}));
+
+    let seen_by_bob =
+        expect_json(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await, 200).await;
+    assert_eq!((seen_by_bob["upvotes"].clone(), seen_by_bob["viewer_upvoted"].clone()), (json!(2), json!(true)));
+
+    let withdrawn = expect_json(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(withdrawn, json!({"upvotes": 1, "upvoted": false}));
+    let twice = expect_json(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(twice, json!({"upvotes": 1, "upvoted": false}));
+    assert_error(server.call("DELETE", "/posts/999/upvote", Some(&bob), None).await, 404, "Post not found").await;
+}
+
+#[tokio::test]
+async fn comments_are_validated_and_only_their_author_may_delete_them() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Topic", "Body").await;
+    let comments = format!("/posts/{}/comments", post["id"]);
+
+    assert_error(
+        server.call("POST", &comments, Some(&bob), Some(json!({"body": "  "}))).await,
+        400,
+        "Missing required fields: body",
+    )
+    .await;
+    let long = server.call("POST", &comments, Some(&bob), Some(json!({"body": "c".repeat(2001)}))).await;
+    assert_error(long, 400, "Comment must be 1-2000 characters").await;
+    let missing_post = server.call("POST", "/posts/999/comments", Some(&bob), Some(json!({"body": "hi"}))).await;
+    assert_error(missing_post, 404, "Post not found").await;
+
+    let comment =
+        expect_json(server.call("POST", &comments, Some(&bob), Some(json!({"body": " Nice "}))).await, 201).await;
+    assert_eq!(
+        (comment["body"].clone(), comment["post_id"].clone(), comment["user_id"].clone()),
+        (json!("Nice"), post["id"].clone(), json!(bob.user_id))
+    );
+    assert_eq!(comment["author_username"], "bob");
+    let listed = expect_json(server.call("GET", &comments, Some(&alice), None).await, 200).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    let one = format!("{comments}/{}", comment["id"]);
+    assert_error(server.call("DELETE", &one, Some(&alice), None).await, 403, "You can only delete your own comments")
+        .await;
+    assert_eq!(server.call("DELETE", &one, Some(&bob), None).await.status(), 204);
+    assert_error(server.call("DELETE", &one, Some(&bob), None).await, 404, "Comment not found").await;
+    assert_error(server.call("DELETE", &format!("{comments}/abc"), Some(&bob), None).await, 404, "Comment not found")
+        .await;
+}
+
+#[tokio::test]
+async fn unknown_api_routes_are_json_404_and_wrong_methods_405() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    assert_error(server.call("GET", "/posts/1/nothing/here", Some(&alice), None).await, 404, "Not found").await;
+    assert_error(server.call("GET", "/users/1/posts/extra", Some(&alice), None).await, 404, "Not found").await;
+    assert_error(server.call("PUT", "/posts/1", Some(&alice), Some(json!({}))).await, 405, "Method not allowed").await;
+    assert_error(server.call("DELETE", "/posts", Some(&alice), None).await, 405, "Method not allowed").await;
+}
