@@ -1,5 +1,7 @@
 //! Bulletin's application crate: shared types and validation, the Leptos app (pages, components, server
 //! functions) and, behind the `ssr` feature, the service layer, storage and security.
+// Leptos views are deeply nested types; the release wasm build needs more room to compute their layouts.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod client;
@@ -20,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{HomePage, LoginPage, NotFoundPage, RegisterPage};
+use pages::{EditPostPage, FeedPage, LoginPage, NewPostPage, NotFoundPage, PostPage, ProfilePage, RegisterPage};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,7 +55,11 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=FeedPage/>
+                    <Route path=path!("/new") view=NewPostPage/>
+                    <Route path=path!("/p/:id") view=PostPage/>
+                    <Route path=path!("/p/:id/edit") view=EditPostPage/>
+                    <Route path=path!("/u/:id") view=ProfilePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
                 </Routes>

@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from "@playwright/test";
+import { test as base, expect, BrowserContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 
 export type Member = { username: string; password: string };
@@ -28,26 +28,77 @@ export async function register(page: Page, member: Member) {
   await expect(signedInAs(page, member)).toBeVisible();
 }
 
-export const test = base.extend<{ member: Member; pageErrors: string[] }>({
+/** Records what would show a broken app: uncaught errors (panics, failed hydration) and console errors.
+ *  The browser's own "Failed to load resource" lines for expected 4xx answers are not app errors. */
+function watch(page: Page, errors: string[]) {
+  page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+}
+
+type Fixtures = {
+  member: Member;
+  pageErrors: string[];
+  /** A fresh browser context (its own localStorage: another person), watched for errors like `page`. */
+  openContext: () => Promise<BrowserContext>;
+  /** A page of a freshly registered member in a context of their own. */
+  memberPage: () => Promise<Page>;
+};
+
+export const test = base.extend<Fixtures>({
   member: async ({}, use) => {
     await use(freshMember());
   },
-  // Every journey also asserts the app never panicked or failed to hydrate: such errors reach the console.
-  // (The browser's own "Failed to load resource" lines for expected 4xx answers are not app errors.)
+  // Every journey also asserts the app never panicked, failed to hydrate or logged an error.
   pageErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
-      page.on("console", (message) => {
-        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-          errors.push(`console: ${message.text()}`);
-        }
-      });
+      watch(page, errors);
       await use(errors);
       expect(errors, "errors in the browser console").toEqual([]);
     },
     { auto: true },
   ],
+  openContext: async ({ browser, pageErrors }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      const context = await browser.newContext();
+      context.on("page", (page) => watch(page, pageErrors));
+      contexts.push(context);
+      return context;
+    });
+    for (const context of contexts) await context.close();
+  },
+  memberPage: async ({ openContext }, use) => {
+    await use(async () => {
+      const page = await (await openContext()).newPage();
+      await register(page, freshMember());
+      return page;
+    });
+  },
 });
 
 export { expect };
+
+/** The signed-in member's token, as the app stored it. */
+export async function tokenOf(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("bulletin_token") ?? "null"));
+}
+
+/** Creates a post through the REST API (faster than the editor when a test only needs posts to exist). */
+export async function apiPost(page: Page, title: string, body = "Written through the REST API.") {
+  const response = await page.request.post("/posts", {
+    headers: { Authorization: `Bearer ${await tokenOf(page)}` },
+    data: { title, body },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as { id: number; title: string };
+}
+
+/** A short random word, to find this test's posts in a feed other tests write to at the same time. */
+export function tag(): string {
+  return `t${randomBytes(4).toString("hex")}`;
+}

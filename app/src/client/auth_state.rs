@@ -51,11 +51,34 @@ pub fn provide_auth() -> Auth {
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         session_expiry::on_session_expired(move || auth.expire());
-        let stored = token_store::member().map_or(AuthState::Anonymous, AuthState::Member);
-        auth.state.set(stored);
+        auth.state.set(stored_state());
     });
+    follow_other_tabs(auth);
     provide_context(auth);
     auth
+}
+
+fn stored_state() -> AuthState {
+    token_store::member().map_or(AuthState::Anonymous, AuthState::Member)
+}
+
+/// Logging in or out in one tab does the same in every other tab: the `storage` event fires in the others
+/// whenever localStorage changes.
+fn follow_other_tabs(auth: Auth) {
+    #[cfg(feature = "hydrate")]
+    {
+        let listener = window_event_listener(leptos::ev::storage, move |ev| {
+            if ev.key().is_none_or(|key| key == token_store::TOKEN_KEY || key == token_store::USER_KEY) {
+                let now = stored_state();
+                if auth.state.get_untracked() != now {
+                    auth.state.set(now);
+                }
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = auth;
 }
 
 pub fn use_auth() -> Auth {

@@ -3,10 +3,13 @@
 
 pub mod auth_state;
 pub mod bearer_client;
+pub mod clock;
+pub mod dialog;
 pub mod hydration;
 pub mod redirect;
 pub mod session_expiry;
 pub mod token_store;
+pub mod unsaved_changes;
 
 pub use auth_state::{Auth, AuthState, provide_auth, use_auth};
 pub use bearer_client::BearerClient;

@@ -16,7 +16,10 @@ pub fn Header() -> impl IntoView {
                 <div class="nav-actions">
                     {move || match auth.state.get() {
                         AuthState::Member(member) => view! {
-                            <span class="signed-in">"Signed in as " <strong>{member.username}</strong></span>
+                            <A href="/new" attr:class="button">"New post"</A>
+                            <A href=format!("/u/{}", member.user_id) attr:class="signed-in">
+                                "Signed in as " <strong>{member.username}</strong>
+                            </A>
                             <button type="button" class="button secondary" on:click=log_out>"Log out"</button>
                         }.into_any(),
                         AuthState::Anonymous => view! {

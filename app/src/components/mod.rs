@@ -1,9 +1,19 @@
 //! Reusable pieces of the pages.
 
 pub mod auth_form;
+pub mod comments;
 pub mod header;
 pub mod members_only;
+pub mod page_states;
+pub mod post_card;
+pub mod time_ago;
+pub mod upvote_button;
 
 pub use auth_form::{AuthForm, AuthMode};
+pub use comments::Comments;
 pub use header::Header;
 pub use members_only::MembersOnly;
+pub use page_states::{ErrorState, LoadingSkeleton};
+pub use post_card::PostCard;
+pub use time_ago::TimeAgo;
+pub use upvote_button::UpvoteButton;

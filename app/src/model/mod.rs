@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod feed;
 pub mod posts;
+pub mod time;
 pub mod users;
 
 pub use auth::{AuthSession, Credentials, Member, validate_login, validate_registration};

@@ -1,11 +1,17 @@
 //! One file per route.
 
-pub mod home;
+pub mod editor;
+pub mod feed;
 pub mod login;
 pub mod not_found;
+pub mod post;
+pub mod profile;
 pub mod register;
 
-pub use home::HomePage;
+pub use editor::{EditPostPage, NewPostPage};
+pub use feed::FeedPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use post::PostPage;
+pub use profile::ProfilePage;
 pub use register::RegisterPage;
