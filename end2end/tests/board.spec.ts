@@ -85,6 +85,34 @@ test("two members: post, see, upvote, comment, edit and delete", async ({ member
   await expect(bob.getByRole("link", { name: "Back to the feed" })).toBeVisible();
 });
 
+test("a failed upvote rolls back with a message, and members delete their own comments", async ({ memberPage }) => {
+  const page = await memberPage();
+  const post = await apiPost(page, `Fragile ${tag()}`);
+  await page.goto(`/p/${post.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: post.title })).toBeVisible();
+
+  await page.route("**/api/upvote", (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ error: "Service temporarily unavailable, try again shortly", status: 503 }),
+    }),
+  );
+  await page.getByRole("button", { name: /^Upvote/ }).click();
+  await expect(page.getByRole("alert")).toHaveText(
+    "Your vote was not saved: Service temporarily unavailable, try again shortly",
+  );
+  await expect(page.getByRole("button", { name: "Upvote (0 upvotes)" })).toHaveAttribute("aria-pressed", "false");
+
+  await page.getByLabel("Add a comment").fill("Short-lived");
+  await page.getByRole("button", { name: "Comment" }).click();
+  await expect(page.locator(".comment-body")).toHaveText(["Short-lived"]);
+  await page.getByRole("button", { name: "Delete your comment" }).click();
+  await expect(page.getByText("No comments yet.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("No comments yet.")).toBeVisible();
+});
+
 test("declining the delete confirmation keeps the post", async ({ memberPage }) => {
   const alice = await memberPage();
   const title = `Keep ${tag()}`;

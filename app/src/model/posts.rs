@@ -99,8 +99,14 @@ pub struct PostPatch {
     pub body: Option<String>,
 }
 
-fn length_between(text: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&text.chars().count())
+/// `text` trimmed, if it is `min..=max` characters long; otherwise "`what` must be min-max characters".
+fn trimmed_within(text: &str, min: usize, max: usize, what: &str) -> Result<String, AppError> {
+    let text = text.trim();
+    if (min..=max).contains(&text.chars().count()) {
+        Ok(text.to_owned())
+    } else {
+        Err(AppError::Validation(format!("{what} must be {min}-{max} characters")))
+    }
 }
 
 fn missing_fields(fields: &[(&str, bool)]) -> Result<(), AppError> {
@@ -117,30 +123,15 @@ fn trimmed(field: &Option<String>) -> Option<&str> {
 }
 
 pub fn validate_title(title: &str) -> Result<String, AppError> {
-    let title = title.trim();
-    if length_between(title, TITLE_MIN, TITLE_MAX) {
-        Ok(title.to_owned())
-    } else {
-        Err(AppError::Validation(format!("Title must be {TITLE_MIN}-{TITLE_MAX} characters")))
-    }
+    trimmed_within(title, TITLE_MIN, TITLE_MAX, "Title")
 }
 
 pub fn validate_post_body(body: &str) -> Result<String, AppError> {
-    let body = body.trim();
-    if length_between(body, 1, BODY_MAX) {
-        Ok(body.to_owned())
-    } else {
-        Err(AppError::Validation(format!("Body must be 1-{BODY_MAX} characters")))
-    }
+    trimmed_within(body, 1, BODY_MAX, "Body")
 }
 
 pub fn validate_comment_body(body: &str) -> Result<String, AppError> {
-    let body = body.trim();
-    if length_between(body, 1, COMMENT_MAX) {
-        Ok(body.to_owned())
-    } else {
-        Err(AppError::Validation(format!("Comment must be 1-{COMMENT_MAX} characters")))
-    }
+    trimmed_within(body, 1, COMMENT_MAX, "Comment")
 }
 
 pub fn validate_new_post(input: &NewPostInput) -> Result<NewPost, AppError> {

@@ -7,14 +7,12 @@ use crate::client::unsaved_changes::guard_unsaved_changes;
 use crate::client::{AuthState, use_auth};
 use crate::components::{ErrorState, LoadingSkeleton, MembersOnly};
 use crate::error::AppError;
-use crate::model::posts::{
-    BODY_MAX, NOT_YOUR_POST_EDIT, Post, TITLE_MAX, parse_id, validate_post_body, validate_title,
-};
+use crate::model::posts::{BODY_MAX, NOT_YOUR_POST_EDIT, Post, TITLE_MAX, validate_post_body, validate_title};
 use crate::pages::post::MissingPost;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn NewPostPage() -> impl IntoView {
@@ -38,10 +36,10 @@ pub fn EditPostPage() -> impl IntoView {
 
 #[component]
 fn EditLoader() -> impl IntoView {
-    let params = use_params_map();
+    let id = super::use_id_param();
     let auth = use_auth();
     let post = LocalResource::new(move || {
-        let id = params.with(|p| p.get_str("id").and_then(parse_id));
+        let id = id.get();
         async move {
             match id {
                 Some(id) => get_post(id).await.map(|p| p.post),

@@ -5,12 +5,12 @@ use crate::client::dialog::confirm;
 use crate::client::{AuthState, use_auth};
 use crate::components::{Comments, ErrorState, LoadingSkeleton, MembersOnly, TimeAgo, UpvoteButton};
 use crate::error::AppError;
-use crate::model::posts::{PostWithComments, UpvoteState, parse_id};
+use crate::model::posts::{PostWithComments, UpvoteState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn PostPage() -> impl IntoView {
@@ -35,10 +35,9 @@ pub fn MissingPost() -> impl IntoView {
 
 #[component]
 fn PostLoader() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get_str("id").and_then(parse_id));
+    let id = super::use_id_param();
     let post = LocalResource::new(move || {
-        let id = id();
+        let id = id.get();
         async move {
             match id {
                 Some(id) => get_post(id).await,

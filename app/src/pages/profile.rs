@@ -4,14 +4,12 @@ use crate::api::users::{get_profile, update_bio};
 use crate::client::{AuthState, use_auth};
 use crate::components::{ErrorState, LoadingSkeleton, MembersOnly, PostCard};
 use crate::error::AppError;
-use crate::model::posts::parse_id;
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -24,9 +22,9 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn ProfileLoader() -> impl IntoView {
-    let params = use_params_map();
+    let id = super::use_id_param();
     let profile = LocalResource::new(move || {
-        let id = params.with(|p| p.get_str("id").and_then(parse_id));
+        let id = id.get();
         async move {
             match id {
                 Some(id) => get_profile(id).await,
