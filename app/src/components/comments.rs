@@ -3,7 +3,7 @@
 use super::TimeAgo;
 use crate::api::comments::{add_comment, delete_comment};
 use crate::client::hydration::use_hydrated;
-use crate::client::use_auth;
+use crate::client::{AuthState, use_auth};
 use crate::model::posts::{COMMENT_MAX, Comment, CommentInput, validate_comment};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,9 +12,9 @@ use leptos_router::components::A;
 #[component]
 pub fn Comments(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
     let comments = RwSignal::new(initial);
-    let viewer = move || use_auth().state.get();
-    let viewer_id = Memo::new(move |_| match viewer() {
-        crate::client::AuthState::Member(member) => Some(member.user_id),
+    let auth = use_auth();
+    let viewer_id = Memo::new(move |_| match auth.state.get() {
+        AuthState::Member(member) => Some(member.user_id),
         _ => None,
     });
     let error = RwSignal::new(None::<String>);

@@ -100,9 +100,13 @@ fn Feed() -> impl IntoView {
         if let Some(handle) = pending_search.get_value() {
             handle.clear();
         }
-        let handle =
-            set_timeout_with_handle(move || search.set(typed.get_untracked().trim().to_owned()), SEARCH_DEBOUNCE);
-        pending_search.set_value(handle.ok());
+        // try_*: the timer can fire after the feed was left.
+        let run_search = move || {
+            if let Some(text) = typed.try_get_untracked() {
+                search.try_set(text.trim().to_owned());
+            }
+        };
+        pending_search.set_value(set_timeout_with_handle(run_search, SEARCH_DEBOUNCE).ok());
     };
 
     let retry = Callback::new(move |_| fetch(None));
