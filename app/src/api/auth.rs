@@ -24,5 +24,5 @@ pub async fn login(username: String, password: String) -> Result<AuthSession, Ap
 
 #[server(prefix = "/api", endpoint = "me", client = BearerClient)]
 pub async fn me() -> Result<Member, AppError> {
-    super::door::member().await
+    super::door::caller().await.map(|(_, member)| member)
 }

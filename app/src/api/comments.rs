@@ -7,19 +7,19 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_comments", client = BearerClient)]
 pub async fn list_comments(post_id: i64) -> Result<Vec<Comment>, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.list_comments(&member, post_id).await
+    let (state, member) = super::door::caller().await?;
+    state.list_comments(&member, post_id).await
 }
 
 #[server(prefix = "/api", endpoint = "add_comment", client = BearerClient)]
 pub async fn add_comment(post_id: i64, body: String) -> Result<Comment, AppError> {
     use crate::model::posts::CommentInput;
-    let member = super::door::member().await?;
-    super::door::state()?.add_comment(&member, post_id, &CommentInput { body: Some(body) }).await
+    let (state, member) = super::door::caller().await?;
+    state.add_comment(&member, post_id, &CommentInput { body: Some(body) }).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_comment", client = BearerClient)]
 pub async fn delete_comment(post_id: i64, comment_id: i64) -> Result<(), AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.delete_comment(&member, post_id, comment_id).await
+    let (state, member) = super::door::caller().await?;
+    state.delete_comment(&member, post_id, comment_id).await
 }

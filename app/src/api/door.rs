@@ -20,8 +20,11 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
     Ok(addr.ip())
 }
 
-/// The member behind the request's `Authorization` header, or 401.
-pub async fn member() -> Result<Member, AppError> {
+/// The shared state and the member behind the request's `Authorization` header (or 401): what every
+/// members-only server function starts from.
+pub async fn caller() -> Result<(AppState, Member), AppError> {
+    let state = state()?;
     let headers = leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)?;
-    state()?.authenticate(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)).await
+    let member = state.authenticate(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)).await?;
+    Ok((state, member))
 }

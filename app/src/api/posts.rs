@@ -8,44 +8,44 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_posts", client = BearerClient)]
 pub async fn list_posts(query: FeedQueryInput) -> Result<PostPage, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.list_posts(&member, &query).await
+    let (state, member) = super::door::caller().await?;
+    state.list_posts(&member, &query).await
 }
 
 #[server(prefix = "/api", endpoint = "get_post", client = BearerClient)]
 pub async fn get_post(id: i64) -> Result<PostWithComments, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.get_post(&member, id).await
+    let (state, member) = super::door::caller().await?;
+    state.get_post(&member, id).await
 }
 
 #[server(prefix = "/api", endpoint = "create_post", client = BearerClient)]
 pub async fn create_post(title: String, body: String) -> Result<Post, AppError> {
     use crate::model::posts::NewPostInput;
-    let member = super::door::member().await?;
-    super::door::state()?.create_post(&member, &NewPostInput { title: Some(title), body: Some(body) }).await
+    let (state, member) = super::door::caller().await?;
+    state.create_post(&member, &NewPostInput { title: Some(title), body: Some(body) }).await
 }
 
 #[server(prefix = "/api", endpoint = "update_post", client = BearerClient)]
 pub async fn update_post(id: i64, title: Option<String>, body: Option<String>) -> Result<Post, AppError> {
     use crate::model::posts::PostPatchInput;
-    let member = super::door::member().await?;
-    super::door::state()?.update_post(&member, id, &PostPatchInput { title, body }).await
+    let (state, member) = super::door::caller().await?;
+    state.update_post(&member, id, &PostPatchInput { title, body }).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_post", client = BearerClient)]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.delete_post(&member, id).await
+    let (state, member) = super::door::caller().await?;
+    state.delete_post(&member, id).await
 }
 
 #[server(prefix = "/api", endpoint = "upvote", client = BearerClient)]
 pub async fn upvote(id: i64) -> Result<UpvoteState, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.upvote(&member, id).await
+    let (state, member) = super::door::caller().await?;
+    state.upvote(&member, id).await
 }
 
 #[server(prefix = "/api", endpoint = "remove_upvote", client = BearerClient)]
 pub async fn remove_upvote(id: i64) -> Result<UpvoteState, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.remove_upvote(&member, id).await
+    let (state, member) = super::door::caller().await?;
+    state.remove_upvote(&member, id).await
 }

@@ -7,13 +7,13 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "get_profile", client = BearerClient)]
 pub async fn get_profile(id: i64) -> Result<Profile, AppError> {
-    let member = super::door::member().await?;
-    super::door::state()?.get_profile(&member, id).await
+    let (state, member) = super::door::caller().await?;
+    state.get_profile(&member, id).await
 }
 
 #[server(prefix = "/api", endpoint = "update_bio", client = BearerClient)]
 pub async fn update_bio(bio: String) -> Result<Profile, AppError> {
     use crate::model::users::BioInput;
-    let member = super::door::member().await?;
-    super::door::state()?.update_bio(&member, &BioInput { bio: Some(bio) }).await
+    let (state, member) = super::door::caller().await?;
+    state.update_bio(&member, &BioInput { bio: Some(bio) }).await
 }
