@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 E2E_DIR := $(CURDIR)/target/e2e
 E2E_ADDR := 127.0.0.1:3100
 
-.PHONY: run build dev test tools test-tools fmt-check clippy check-wasm-deps unit e2e clean-data
+.PHONY: run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e clean-data
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
@@ -33,8 +33,9 @@ tools:
 test-tools:
 	@bash scripts/install-test-tools.sh
 
-## test: formatting, lints (server and wasm), unit + integration tests, Playwright journeys on the release build
-test: tools test-tools fmt-check clippy check-wasm-deps unit e2e
+## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, the cluster and
+## fault tests, Playwright journeys on the release build
+test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e
 	@echo "==> all checks passed"
 
 fmt-check:
@@ -52,9 +53,16 @@ check-wasm-deps:
 	if [ -n "$$leaked" ]; then echo "server-only crates in the wasm build: $$leaked"; exit 1; fi; \
 	echo "==> wasm dependency tree is free of server-only crates"
 
-unit:
+## check-postgres: the integration tests need PostgreSQL at 127.0.0.1:5432 (or TEST_POSTGRES_URL); says how to start one
+check-postgres:
+	@bash scripts/ensure-postgres.sh --check
+
+## unit: unit tests, the integration suite on SQLite (plus the cluster and fault tests, which always use
+## PostgreSQL), then the same integration suite again on PostgreSQL
+unit: check-postgres
 	cargo test -p app --features ssr
 	cargo test -p bulletin
+	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_
 
 ## e2e: Playwright against the release build, on a fresh database with cheap bcrypt and no rate limit
 e2e:

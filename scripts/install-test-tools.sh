@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need, idempotently: Debian's Chromium (Playwright cannot download its own
-# browsers here) and the Playwright test runner from npm, pinned by end2end/package-lock.json.
+# Installs what the tests need, idempotently: Debian's Chromium (Playwright cannot download its own browsers
+# here), nginx (the load balancer of the cluster test), and the Playwright test runner from npm, pinned by
+# end2end/package-lock.json. PostgreSQL is checked (and if need be installed) by scripts/ensure-postgres.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-if ! command -v chromium >/dev/null 2>&1; then
-  say "Installing Chromium from Debian packages (one time, 1-2 minutes)"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]} from Debian packages (one time, 1-2 minutes)"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then

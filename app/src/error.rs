@@ -173,13 +173,36 @@ mod http_mapping {
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
-            match err {
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                    tracing::warn!(error = %err, "database unavailable");
-                    AppError::Unavailable
-                }
-                other => AppError::internal(other),
+            if database_unavailable(&err) {
+                tracing::warn!(error = %err, "database unavailable");
+                return AppError::Unavailable;
             }
+            if let sqlx::Error::Database(db) = &err
+                && db.code().as_deref() == Some(PG_UNTRANSLATABLE_CHARACTER)
+            {
+                // Validation refuses NUL before any query; this is the net under it, should a new field forget.
+                return AppError::Validation("Text must not contain NUL characters".into());
+            }
+            AppError::internal(err)
+        }
+    }
+
+    /// PostgreSQL's SQLSTATE for text it cannot store (NUL).
+    const PG_UNTRANSLATABLE_CHARACTER: &str = "22021";
+
+    /// Errors that mean "the database cannot serve right now" (answered 503 with Retry-After), as opposed to a
+    /// bug: no connection within the acquire timeout, a connection lost mid-query, or PostgreSQL refusing
+    /// connections / shutting down (SQLSTATE classes 08 and 57P, and 53300 too_many_connections), or SQLite's
+    /// write lock still taken after the busy timeout.
+    fn database_unavailable(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                code.starts_with("08") || code.starts_with("57P") || code == "53300"
+                    // SQLite still busy after busy_timeout (SQLITE_BUSY and its extended codes).
+                    || matches!(&*code, "5" | "261" | "517")
+            }),
+            _ => false,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! that names the variable.
 
 use app::security::{PasswordHasher, RateLimit};
+use app::store::{Dialect, PoolSettings};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bulletin.db?mode=rwc";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    pub pool: PoolSettings,
     /// `None`: generate one and keep it beside the SQLite file (see `secret_file`).
     pub jwt_secret: Option<String>,
     pub jwt_ttl_seconds: u64,
@@ -49,11 +51,35 @@ impl Config {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !database_url.starts_with("sqlite:") {
-            return Err(invalid("DATABASE_URL", "only sqlite:// URLs are supported in this version"));
-        }
+        let dialect = app::store::supported_url(&database_url)
+            .ok_or_else(|| invalid("DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://"))?;
+
+        let pool = PoolSettings {
+            max_connections: match get("DATABASE_MAX_CONNECTIONS") {
+                None => None,
+                Some(v) => Some(v.trim().parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
+                    invalid("DATABASE_MAX_CONNECTIONS", format!("must be a number from 1 to 1000 (got {v:?})"))
+                })?),
+            },
+            acquire_timeout: match get("DATABASE_ACQUIRE_TIMEOUT_SECONDS") {
+                None => PoolSettings::default().acquire_timeout,
+                Some(v) => std::time::Duration::from_secs(
+                    v.trim().parse::<u64>().ok().filter(|s| (1..=300).contains(s)).ok_or_else(|| {
+                        invalid(
+                            "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+                            format!("must be seconds from 1 to 300 (got {v:?})"),
+                        )
+                    })?,
+                ),
+            },
+        };
 
         let jwt_secret = get("JWT_SECRET");
+        if jwt_secret.is_none() && dialect == Dialect::Postgres {
+            // A generated secret would differ per instance, and each would refuse the others' tokens.
+            let problem = "required with PostgreSQL: every instance must sign and check tokens with one shared secret";
+            return Err(invalid("JWT_SECRET", problem));
+        }
         let min_secret = app::security::token::MIN_SECRET_BYTES;
         if let Some(secret) = &jwt_secret
             && secret.len() < min_secret
@@ -96,7 +122,16 @@ impl Config {
 
         let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
 
-        Ok(Config { database_url, jwt_secret, jwt_ttl_seconds, bcrypt_cost, auth_rate_limit, site_addr, log_filter })
+        Ok(Config {
+            database_url,
+            pool,
+            jwt_secret,
+            jwt_ttl_seconds,
+            bcrypt_cost,
+            auth_rate_limit,
+            site_addr,
+            log_filter,
+        })
     }
 
     /// Where a generated JWT secret is kept: beside the SQLite database file.
@@ -141,11 +176,29 @@ mod tests {
             ("AUTH_RATE_LIMIT", "10 per hour"),
             ("LEPTOS_SITE_ADDR", "localhost"),
             ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "soon"),
         ] {
             let err = parse(&[(name, value)]).expect_err(name);
             assert_eq!(err.variable, name);
             assert!(err.to_string().starts_with(&format!("invalid {name}: ")), "{err}");
         }
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted_with_a_shared_secret_and_pool_settings() {
+        let config = parse(&[
+            ("DATABASE_URL", "postgresql://bulletin@db.internal/board"),
+            ("JWT_SECRET", "a-shared-secret-of-at-least-thirty-two-bytes"),
+            ("DATABASE_MAX_CONNECTIONS", "20"),
+            ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "2"),
+        ])
+        .unwrap();
+        assert_eq!(config.pool.max_connections, Some(20));
+        assert_eq!(config.pool.acquire_timeout, std::time::Duration::from_secs(2));
+        assert_eq!(config.secret_file(), None);
+        let without_secret = parse(&[("DATABASE_URL", "postgres://localhost/board")]).unwrap_err();
+        assert_eq!(without_secret.variable, "JWT_SECRET");
     }
 
     #[test]

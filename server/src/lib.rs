@@ -42,7 +42,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
     let secret = secret::jwt_secret(config)?;
     let tokens =
         TokenKeys::new(secret.as_bytes(), config.jwt_ttl_seconds).map_err(|e| format!("invalid JWT_SECRET: {e}"))?;
-    let db = Db::connect(&config.database_url).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+    let db =
+        Db::connect(&config.database_url, config.pool).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
     Ok(AppState {
         db,
         passwords: PasswordHasher::new(config.bcrypt_cost),

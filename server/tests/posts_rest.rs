@@ -247,3 +247,26 @@ async fn unknown_api_routes_are_json_404_and_wrong_methods_405() {
     assert_error(server.call("PUT", "/posts/1", Some(&alice), Some(json!({}))).await, 405, "Method not allowed").await;
     assert_error(server.call("DELETE", "/posts", Some(&alice), None).await, 405, "Method not allowed").await;
 }
+
+#[tokio::test]
+async fn text_with_nul_is_a_400_on_every_backend_never_a_500() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let post = server.post_as(&alice, "Clean title", "clean body").await;
+    let id = post["id"].as_i64().unwrap();
+    let cases = [
+        ("POST", "/posts".to_owned(), json!({"title": "Nul\u{0}title", "body": "x"}), "Title"),
+        ("POST", "/posts".to_owned(), json!({"title": "Fine", "body": "nul\u{0}"}), "Body"),
+        ("PATCH", format!("/posts/{id}"), json!({"body": "\u{0}"}), "Body"),
+        ("POST", format!("/posts/{id}/comments"), json!({"body": "a\u{0}b"}), "Comment"),
+        ("PATCH", "/auth/me".to_owned(), json!({"bio": "bio\u{0}"}), "Bio"),
+    ];
+    for (method, path, body, what) in cases {
+        let response = server.call(method, &path, Some(&alice), Some(body)).await;
+        assert_error(response, 400, &format!("{what} must not contain NUL characters")).await;
+    }
+    let search = server.call("GET", "/posts?q=a%00b", Some(&alice), None).await;
+    assert_error(search, 400, "q must not contain NUL characters").await;
+    let unchanged = expect_json(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await, 200).await;
+    assert_eq!(unchanged["body"], "clean body");
+}

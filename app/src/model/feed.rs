@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::posts::{LIMIT_DEFAULT, LIMIT_MAX, Post};
 
+/// The longest search text accepted (`q`), in characters.
+pub const SEARCH_MAX: usize = 200;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PostSort {
@@ -64,6 +67,12 @@ impl FeedQueryInput {
             Some(_) => return Err(AppError::Validation("sort must be newest or top".into())),
         };
         let search = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+        if let Some(text) = &search {
+            super::reject_nul(text, "q")?;
+            if text.chars().count() > SEARCH_MAX {
+                return Err(AppError::Validation(format!("q must be at most {SEARCH_MAX} characters")));
+            }
+        }
         let after = match self.cursor.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => {
@@ -153,6 +162,16 @@ mod tests {
             assert_eq!(err, AppError::Validation(format!("{name} must be a whole number of at least 1")));
         }
         assert!(query(&[("sort", "oldest")]).is_err());
+    }
+
+    #[test]
+    fn search_text_is_bounded_and_free_of_nul() {
+        assert_eq!(query(&[("q", "  rust  ")]).unwrap().search.as_deref(), Some("rust"));
+        assert_eq!(query(&[("q", &"x".repeat(SEARCH_MAX))]).unwrap().search.map(|s| s.len()), Some(SEARCH_MAX));
+        let too_long = query(&[("q", &"x".repeat(SEARCH_MAX + 1))]).unwrap_err();
+        assert_eq!(too_long, AppError::Validation(format!("q must be at most {SEARCH_MAX} characters")));
+        let nul = query(&[("q", "a\0b")]).unwrap_err();
+        assert_eq!(nul, AppError::Validation("q must not contain NUL characters".into()));
     }
 
     #[test]

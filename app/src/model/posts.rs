@@ -99,8 +99,9 @@ pub struct PostPatch {
     pub body: Option<String>,
 }
 
-/// `text` trimmed, if it is `min..=max` characters long; otherwise "`what` must be min-max characters".
+/// `text` trimmed, if it is `min..=max` characters long and has no NUL; otherwise "`what` must be min-max characters".
 fn trimmed_within(text: &str, min: usize, max: usize, what: &str) -> Result<String, AppError> {
+    super::reject_nul(text, what)?;
     let text = text.trim();
     if (min..=max).contains(&text.chars().count()) {
         Ok(text.to_owned())
@@ -202,6 +203,14 @@ mod tests {
             new_post(Some("abc"), Some(&"b".repeat(10_001))),
             Err(validation("Body must be 1-10000 characters"))
         );
+    }
+
+    #[test]
+    fn text_with_nul_is_refused_everywhere_it_would_be_stored() {
+        assert_eq!(new_post(Some("a\0bc"), Some("x")), Err(validation("Title must not contain NUL characters")));
+        assert_eq!(new_post(Some("abc"), Some("x\0")), Err(validation("Body must not contain NUL characters")));
+        let comment = validate_comment(&CommentInput { body: Some("\0".into()) });
+        assert_eq!(comment, Err(validation("Comment must not contain NUL characters")));
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub struct BioInput {
 /// Trimmed, at most 500 characters; an empty bio clears it.
 pub fn validate_bio(input: &BioInput) -> Result<String, AppError> {
     let bio = input.bio.as_deref().ok_or_else(|| AppError::Validation("Missing required fields: bio".into()))?.trim();
+    super::reject_nul(bio, "Bio")?;
     if bio.chars().count() > BIO_MAX {
         return Err(AppError::Validation(format!("Bio must be at most {BIO_MAX} characters")));
     }

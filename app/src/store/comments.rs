@@ -1,6 +1,6 @@
 //! The `comments` table.
 
-use super::Db;
+use super::{Db, on_pool};
 use crate::error::AppError;
 use crate::model::posts::Comment;
 
@@ -32,30 +32,27 @@ impl From<CommentRow> for Comment {
 
 /// A post's comments, oldest first.
 pub async fn for_post(db: &Db, post_id: i64) -> Result<Vec<Comment>, AppError> {
-    let rows = sqlx::query_as::<_, CommentRow>(&format!("{COMMENT_COLUMNS} WHERE c.post_id = ? ORDER BY c.id"))
-        .bind(post_id)
-        .fetch_all(db.pool())
-        .await?;
+    let sql = format!("{COMMENT_COLUMNS} WHERE c.post_id = $1 ORDER BY c.id");
+    let rows = on_pool!(db, |pool| sqlx::query_as::<_, CommentRow>(&sql).bind(post_id).fetch_all(pool).await?);
     Ok(rows.into_iter().map(Comment::from).collect())
 }
 
 pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError> {
-    let row = sqlx::query_as::<_, CommentRow>(&format!("{COMMENT_COLUMNS} WHERE c.id = ?"))
-        .bind(comment_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let sql = format!("{COMMENT_COLUMNS} WHERE c.id = $1");
+    let row = on_pool!(db, |pool| sqlx::query_as::<_, CommentRow>(&sql).bind(comment_id).fetch_optional(pool).await?);
     Ok(row.map(Comment::from))
 }
 
 /// Adds a comment; `None` if the post does not exist (the foreign key refuses it, atomically with the insert).
 pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Option<i64>, AppError> {
-    let result =
-        sqlx::query_scalar::<_, i64>("INSERT INTO comments (post_id, user_id, body) VALUES (?, ?, ?) RETURNING id")
+    let result = on_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>("INSERT INTO comments (post_id, user_id, body) VALUES ($1, $2, $3) RETURNING id")
             .bind(post_id)
             .bind(author)
             .bind(body)
-            .fetch_one(db.pool())
-            .await;
+            .fetch_one(pool)
+            .await
+    });
     match result {
         Ok(id) => Ok(Some(id)),
         Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(None),
@@ -65,11 +62,14 @@ pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Op
 
 /// Deletes the comment if it is on `post_id` and `author` wrote it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64, comment_id: i64) -> Result<bool, AppError> {
-    let result = sqlx::query("DELETE FROM comments WHERE id = ? AND post_id = ? AND user_id = ?")
-        .bind(comment_id)
-        .bind(post_id)
-        .bind(author)
-        .execute(db.pool())
-        .await?;
-    Ok(result.rows_affected() == 1)
+    let deleted = on_pool!(db, |pool| {
+        sqlx::query("DELETE FROM comments WHERE id = $1 AND post_id = $2 AND user_id = $3")
+            .bind(comment_id)
+            .bind(post_id)
+            .bind(author)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(deleted == 1)
 }

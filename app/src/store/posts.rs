@@ -3,23 +3,32 @@
 //! Ownership is part of each write's WHERE clause, so the check and the write are one statement: there is no
 //! moment between "it is yours" and "change it" for another request to slip into.
 
-use super::Db;
+use super::{Db, Dialect, on_pool};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{NewPost, Post, PostPatch};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Database, Encode, Pool, QueryBuilder, Type};
 
-/// The columns of a `Post` as seen by the member bound to the first parameter (for `viewer_upvoted`).
+/// The columns of a `Post` as seen by the member bound to `$1` (for `viewer_upvoted`).
 const POST_COLUMNS: &str = "SELECT p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
-        EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = ?) AS viewer_upvoted,
+        EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS viewer_upvoted,
         p.created_at, p.updated_at
     FROM posts p JOIN users u ON u.id = p.user_id";
 
-/// The next timestamp strictly after `updated_at` (now, unless the clock has not moved on since), so an edit is
-/// always visible as a change of `updated_at`.
-const NEXT_UPDATED_AT: &str =
-    "strftime('%Y-%m-%dT%H:%M:%fZ', max(julianday('now'), julianday(updated_at) + 0.0015 / 86400.0))";
+/// The next `updated_at`: now, unless the clock has not moved on since the last edit, then 1.5 ms after it, so
+/// an edit is always visible as a change. Same RFC 3339 text with milliseconds on both backends.
+fn next_updated_at(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => {
+            "strftime('%Y-%m-%dT%H:%M:%fZ', max(julianday('now'), julianday(updated_at) + 0.0015 / 86400.0))"
+        }
+        Dialect::Postgres => {
+            "to_char(greatest(clock_timestamp(), updated_at::timestamptz + interval '1.5 milliseconds')
+                AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+        }
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct PostRow {
@@ -54,71 +63,110 @@ impl From<PostRow> for Post {
 
 /// Who may change a post, for telling "not yours" (403) from "not there" (404) after a refused write.
 pub async fn author_of(db: &Db, post_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT user_id FROM posts WHERE id = ?").bind(post_id).fetch_optional(db.pool()).await?)
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT user_id FROM posts WHERE id = $1").bind(post_id).fetch_optional(pool).await?
+    }))
 }
 
 pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, AppError> {
-    let row = sqlx::query_as::<_, PostRow>(&format!("{POST_COLUMNS} WHERE p.id = ?"))
-        .bind(viewer)
-        .bind(post_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let sql = format!("{POST_COLUMNS} WHERE p.id = $2");
+    let row = on_pool!(db, |pool| {
+        sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?
+    });
     Ok(row.map(Post::from))
 }
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("INSERT INTO posts (user_id, title, body) VALUES (?, ?, ?) RETURNING id")
-        .bind(author)
-        .bind(&post.title)
-        .bind(&post.body)
-        .fetch_one(db.pool())
-        .await?)
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("INSERT INTO posts (user_id, title, body) VALUES ($1, $2, $3) RETURNING id")
+            .bind(author)
+            .bind(&post.title)
+            .bind(&post.body)
+            .fetch_one(pool)
+            .await?
+    }))
 }
 
 /// Applies the edit if `author` owns the post; false if nothing was changed (missing or not theirs).
 pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -> Result<bool, AppError> {
-    let result = sqlx::query(&format!(
-        "UPDATE posts SET title = COALESCE(?, title), body = COALESCE(?, body), updated_at = {NEXT_UPDATED_AT}
-         WHERE id = ? AND user_id = ?"
-    ))
-    .bind(&patch.title)
-    .bind(&patch.body)
-    .bind(post_id)
-    .bind(author)
-    .execute(db.pool())
-    .await?;
-    Ok(result.rows_affected() == 1)
+    let sql = format!(
+        "UPDATE posts SET title = COALESCE($1, title), body = COALESCE($2, body), updated_at = {}
+         WHERE id = $3 AND user_id = $4",
+        next_updated_at(db.dialect())
+    );
+    let updated = on_pool!(db, |pool| {
+        sqlx::query(&sql)
+            .bind(&patch.title)
+            .bind(&patch.body)
+            .bind(post_id)
+            .bind(author)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(updated == 1)
 }
 
 /// Deletes the post (comments and upvotes cascade) if `author` owns it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64) -> Result<bool, AppError> {
-    let result = sqlx::query("DELETE FROM posts WHERE id = ? AND user_id = ?")
-        .bind(post_id)
-        .bind(author)
-        .execute(db.pool())
-        .await?;
-    Ok(result.rows_affected() == 1)
+    let deleted = on_pool!(db, |pool| {
+        sqlx::query("DELETE FROM posts WHERE id = $1 AND user_id = $2")
+            .bind(post_id)
+            .bind(author)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(deleted == 1)
 }
 
-/// Case-insensitive substring match on title or body. `instr` needs no escaping of `%` and `_` in the search.
-fn push_search(builder: &mut QueryBuilder<'_, Sqlite>, search: &Option<String>) {
+/// Values a feed query binds: what `push_bind` needs on either backend.
+trait Bindable<'a, DB: Database>: Encode<'a, DB> + Type<DB> + Send + 'a {}
+impl<'a, DB: Database, T: Encode<'a, DB> + Type<DB> + Send + 'a> Bindable<'a, DB> for T {}
+
+/// A query builder for `pool`'s backend (the pool only fixes the type).
+fn builder_for<'a, DB: Database>(_pool: &Pool<DB>, sql: &str) -> QueryBuilder<'a, DB> {
+    QueryBuilder::new(sql)
+}
+
+/// `text` as a LIKE pattern that matches it literally anywhere: `\`, `%` and `_` are escaped (ESCAPE '\').
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Case-insensitive substring match on title or body, the same on both backends.
+fn push_search<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, search: &Option<String>)
+where
+    String: Bindable<'a, DB>,
+{
     if let Some(text) = search {
+        let pattern = contains_pattern(text);
         builder
-            .push(" AND (instr(lower(p.title), lower(")
-            .push_bind(text.clone())
-            .push(")) > 0 OR instr(lower(p.body), lower(")
-            .push_bind(text.clone())
-            .push(")) > 0)");
+            .push(" AND (lower(p.title) LIKE lower(")
+            .push_bind(pattern.clone())
+            .push(") ESCAPE '\\' OR lower(p.body) LIKE lower(")
+            .push_bind(pattern)
+            .push(") ESCAPE '\\')");
     }
 }
 
-/// One page of the feed (plus one extra row, so the caller knows whether there is a next page).
-pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
-    let (head, tail) = POST_COLUMNS.split_once('?').expect("POST_COLUMNS has one placeholder, for the viewer");
-    let mut builder = QueryBuilder::<Sqlite>::new(head);
-    builder.push_bind(viewer).push(tail);
+/// The feed query after the column list: search, keyset position, order, page.
+fn push_feed<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, query: &FeedQuery)
+where
+    String: Bindable<'a, DB>,
+    i64: Bindable<'a, DB>,
+{
     builder.push(" WHERE 1 = 1");
-    push_search(&mut builder, &query.search);
+    push_search(builder, &query.search);
     match &query.after {
         Some(Cursor::Newest { created_at, id }) => {
             builder
@@ -141,30 +189,52 @@ pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, 
     if query.after.is_none() {
         builder.push(" OFFSET ").push_bind((query.page - 1).saturating_mul(query.limit));
     }
-    let rows = builder.build_query_as::<PostRow>().fetch_all(db.pool()).await?;
+}
+
+/// One page of the feed (plus one extra row, so the caller knows whether there is a next page).
+pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
+    // The viewer is `$1` of POST_COLUMNS; the builder numbers its own binds after it.
+    let (head, tail) = POST_COLUMNS.split_once("$1").expect("POST_COLUMNS binds the viewer as $1");
+    let rows = on_pool!(db, |pool| {
+        let mut builder = builder_for(pool, head);
+        builder.push_bind(viewer).push(tail);
+        push_feed(&mut builder, query);
+        builder.build_query_as::<PostRow>().fetch_all(pool).await?
+    });
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
 /// How many posts match the feed's search (all of them without one).
 pub async fn count(db: &Db, search: &Option<String>) -> Result<i64, AppError> {
-    let mut builder = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM posts p WHERE 1 = 1");
-    push_search(&mut builder, search);
-    Ok(builder.build_query_scalar::<i64>().fetch_one(db.pool()).await?)
+    Ok(on_pool!(db, |pool| {
+        let mut builder = builder_for(pool, "SELECT COUNT(*) FROM posts p WHERE 1 = 1");
+        push_search(&mut builder, search);
+        builder.build_query_scalar::<i64>().fetch_one(pool).await?
+    }))
 }
 
 /// A member's newest posts, for their profile.
 pub async fn by_author(db: &Db, viewer: i64, author: i64, limit: i64) -> Result<Vec<Post>, AppError> {
-    let rows = sqlx::query_as::<_, PostRow>(&format!(
-        "{POST_COLUMNS} WHERE p.user_id = ? ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
-    ))
-    .bind(viewer)
-    .bind(author)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
+    let sql = format!("{POST_COLUMNS} WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3");
+    let rows = on_pool!(db, |pool| {
+        sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(author).bind(limit).fetch_all(pool).await?
+    });
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
 pub async fn count_by_author(db: &Db, author: i64) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE user_id = ?").bind(author).fetch_one(db.pool()).await?)
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE user_id = $1").bind(author).fetch_one(pool).await?
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn search_patterns_match_wildcards_literally() {
+        assert_eq!(contains_pattern("rust"), "%rust%");
+        assert_eq!(contains_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
 }

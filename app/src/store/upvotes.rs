@@ -1,18 +1,21 @@
 //! The `post_upvotes` table. The primary key makes an upvote count once; triggers keep `posts.upvotes` in step
 //! within the same statement.
 
-use super::Db;
+use super::{Db, on_pool};
 use crate::error::AppError;
 
 /// Records `member`'s upvote (once, however often it is sent). `false` if the post does not exist.
 pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
-    let result = sqlx::query("INSERT INTO post_upvotes (user_id, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        .bind(member)
-        .bind(post_id)
-        .execute(db.pool())
-        .await;
+    let result = on_pool!(db, |pool| {
+        sqlx::query("INSERT INTO post_upvotes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(member)
+            .bind(post_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    });
     match result {
-        Ok(_) => Ok(true),
+        Ok(()) => Ok(true),
         Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(false),
         Err(err) => Err(err.into()),
     }
@@ -20,22 +23,26 @@ pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
 
 /// Withdraws `member`'s upvote, if there was one.
 pub async fn remove(db: &Db, member: i64, post_id: i64) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM post_upvotes WHERE user_id = ? AND post_id = ?")
-        .bind(member)
-        .bind(post_id)
-        .execute(db.pool())
-        .await?;
+    on_pool!(db, |pool| {
+        sqlx::query("DELETE FROM post_upvotes WHERE user_id = $1 AND post_id = $2")
+            .bind(member)
+            .bind(post_id)
+            .execute(pool)
+            .await?;
+    });
     Ok(())
 }
 
 /// The post's count and whether `member` is among its upvoters; `None` if the post does not exist.
 pub async fn state(db: &Db, member: i64, post_id: i64) -> Result<Option<(i64, bool)>, AppError> {
-    Ok(sqlx::query_as::<_, (i64, bool)>(
-        "SELECT p.upvotes, EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = ?)
-         FROM posts p WHERE p.id = ?",
-    )
-    .bind(member)
-    .bind(post_id)
-    .fetch_optional(db.pool())
-    .await?)
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as::<_, (i64, bool)>(
+            "SELECT p.upvotes, EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1)
+             FROM posts p WHERE p.id = $2",
+        )
+        .bind(member)
+        .bind(post_id)
+        .fetch_optional(pool)
+        .await?
+    }))
 }

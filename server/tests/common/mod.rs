@@ -1,18 +1,21 @@
-//! A real Bulletin server on a random local port, on its own temporary SQLite file, for HTTP tests.
+//! A real Bulletin server on a random local port, on its own fresh database (SQLite or PostgreSQL, see
+//! `database.rs`), for HTTP tests.
 #![allow(dead_code)] // each test file uses a different part of this
 
+pub mod database;
+
 use bulletin::config::Config;
+use database::TestDatabase;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use tempfile::TempDir;
 
 pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
 
 pub struct TestServer {
     pub base: String,
     pub http: Client,
-    _dir: TempDir,
+    pub database: TestDatabase,
 }
 
 impl TestServer {
@@ -22,9 +25,13 @@ impl TestServer {
 
     /// Starts with test defaults (cheap bcrypt, no rate limit, a known secret), overridden by `vars`.
     pub async fn start_with(vars: &[(&str, &str)]) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
+        TestServer::start_on(TestDatabase::fresh().await, vars).await
+    }
+
+    /// Starts on `database` (its URL unless `vars` names another DATABASE_URL).
+    pub async fn start_on(database: TestDatabase, vars: &[(&str, &str)]) -> TestServer {
         let mut env: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".into(), format!("sqlite://{}/test.db?mode=rwc", dir.path().display())),
+            ("DATABASE_URL".into(), database.url()),
             ("JWT_SECRET".into(), SECRET.into()),
             ("BCRYPT_COST".into(), "4".into()),
             ("AUTH_RATE_LIMIT".into(), "off".into()),
@@ -36,7 +43,7 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(bulletin::serve(listener, router, std::future::pending()));
-        TestServer { base, http: Client::new(), _dir: dir }
+        TestServer { base, http: Client::new(), database }
     }
 
     pub fn url(&self, path: &str) -> String {

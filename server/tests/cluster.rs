@@ -1,0 +1,224 @@
+//! Scale-out: three `bulletin` processes on one PostgreSQL database behind nginx, configured by the shipped
+//! `deploy/bulletin.nginx.conf`. Nothing correctness depends on may live in one process: tokens, writes,
+//! uniqueness and counts must hold across instances. Always runs on PostgreSQL (it is what scale-out means).
+
+mod common;
+
+use common::SECRET;
+use common::database::TestDatabase;
+use futures_util::future::join_all;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tempfile::TempDir;
+use tokio::process::{Child, Command};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Polls `url` until it answers 200, for at most 30 seconds.
+async fn wait_until_healthy(http: &Client, url: &str) {
+    for _ in 0..300 {
+        if let Ok(response) = http.get(url).send().await
+            && response.status() == StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} did not become healthy within 30 s");
+}
+
+/// One `bulletin` process, killed when dropped.
+struct Instance {
+    base: String,
+    _process: Child,
+}
+
+impl Instance {
+    async fn start(database_url: &str) -> Instance {
+        let addr = format!("127.0.0.1:{}", free_port());
+        let process = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .env("DATABASE_URL", database_url)
+            .env("JWT_SECRET", SECRET)
+            .env("BCRYPT_COST", "4")
+            .env("AUTH_RATE_LIMIT", "off")
+            .env("LEPTOS_SITE_ADDR", &addr)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the bulletin binary starts");
+        let base = format!("http://{addr}");
+        wait_until_healthy(&Client::new(), &format!("{base}/healthz")).await;
+        Instance { base, _process: process }
+    }
+
+    fn port(&self) -> &str {
+        self.base.rsplit(':').next().unwrap()
+    }
+}
+
+/// nginx running `deploy/bulletin.nginx.conf` with the instances' ports swapped in, stopped when dropped.
+struct Balancer {
+    base: String,
+    _dir: TempDir,
+    process: Child,
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: the master then stops its workers too, instead of leaving them orphaned.
+        if let Some(pid) = self.process.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+            for _ in 0..50 {
+                if matches!(self.process.try_wait(), Ok(Some(_))) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+fn nginx_binary() -> PathBuf {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .expect("nginx is not installed: `make test-tools` installs it (Debian package nginx)")
+}
+
+impl Balancer {
+    async fn start(instances: &[Instance]) -> Balancer {
+        let shipped =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/bulletin.nginx.conf"))
+                .expect("deploy/bulletin.nginx.conf");
+        let port = free_port();
+        let mut site = shipped.replace("listen 8080;", &format!("listen 127.0.0.1:{port};"));
+        for (default, instance) in ["3001", "3002", "3003"].iter().zip(instances) {
+            let from = format!("127.0.0.1:{default} ");
+            assert!(site.contains(&from), "the shipped config lists an instance on port {default}");
+            site = site.replace(&from, &format!("127.0.0.1:{} ", instance.port()));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        std::fs::write(dir.path().join("bulletin.conf"), site).unwrap();
+        // Run as root (CI), nginx would switch its workers to an unprivileged user that cannot enter the private
+        // temporary directory; keep them as the current user instead.
+        let running_as_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout == b"0\n");
+        let user = if running_as_root { "user root;" } else { "" };
+        let main = format!(
+            "{user}\nworker_processes 2;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  \
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  \
+             include {d}/bulletin.conf;\n}}\n"
+        );
+        std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+        let process = Command::new(nginx_binary())
+            .args(["-e", &format!("{d}/error.log"), "-p", &d.to_string(), "-c", &format!("{d}/nginx.conf")])
+            .args(["-g", "daemon off;"])
+            .kill_on_drop(true)
+            .spawn()
+            .expect("nginx starts");
+        let base = format!("http://127.0.0.1:{port}");
+        wait_until_healthy(&Client::new(), &format!("{base}/healthz")).await;
+        Balancer { base, _dir: dir, process }
+    }
+}
+
+async fn post_json(http: &Client, url: String, token: Option<&str>, body: Value) -> reqwest::Response {
+    let mut request = http.post(url).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
+    let database = TestDatabase::fresh_postgres().await;
+    let url = database.url();
+    // Started together: their migrations race, and must not trip over each other.
+    let instances = join_all((0..3).map(|_| Instance::start(&url))).await;
+    let balancer = Balancer::start(&instances).await;
+    let http = Client::new();
+    let [a, b, c] = [&instances[0], &instances[1], &instances[2]].map(|i| i.base.clone());
+
+    // A token signed by instance A is accepted by B and C.
+    let response =
+        post_json(&http, format!("{a}/auth/register"), None, json!({"username": "alice", "password": "long enough"}))
+            .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let alice: Value = response.json().await.unwrap();
+    let token = alice["token"].as_str().unwrap();
+    for other in [&b, &c] {
+        let me = http.get(format!("{other}/auth/me")).bearer_auth(token).send().await.unwrap();
+        assert_eq!(me.status(), StatusCode::OK, "{other} refused A's token");
+        assert_eq!(me.json::<Value>().await.unwrap()["username"], "alice");
+    }
+
+    // A post written through A is read at once through B and C.
+    let response =
+        post_json(&http, format!("{a}/posts"), Some(token), json!({"title": "Hello cluster", "body": "from A"})).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let post: Value = response.json().await.unwrap();
+    for other in [&b, &c] {
+        let read = http.get(format!("{other}/posts/{}", post["id"])).bearer_auth(token).send().await.unwrap();
+        assert_eq!(read.status(), StatusCode::OK);
+        assert_eq!(read.json::<Value>().await.unwrap()["title"], "Hello cluster");
+    }
+
+    // Twenty registrations of one name, spread over the three instances: the database picks exactly one winner.
+    let bases = [&a, &b, &c];
+    let attempts = join_all((0..20).map(|i| {
+        let body = json!({"username": if i % 2 == 0 { "Popular" } else { "popular" }, "password": "long enough"});
+        post_json(&http, format!("{}/auth/register", bases[i % 3]), None, body)
+    }))
+    .await;
+    let mut statuses: Vec<u16> = attempts.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [[201].as_slice(), &[409; 19]].concat());
+
+    // 300 posts through the balancer from 30 concurrent clients: every one created, every one there.
+    let lb = balancer.base.clone();
+    let created = join_all((0..30).map(|client| {
+        let (http, lb) = (Client::new(), lb.clone());
+        async move {
+            let mut ids = Vec::new();
+            for n in 0..10 {
+                let body = json!({"title": format!("Client {client} post {n}"), "body": "through nginx"});
+                let response = post_json(&http, format!("{lb}/posts"), Some(token), body).await;
+                assert_eq!(response.status(), StatusCode::CREATED, "client {client} post {n}");
+                ids.push(response.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+            }
+            ids
+        }
+    }))
+    .await;
+    let created: HashSet<i64> = created.into_iter().flatten().collect();
+    assert_eq!(created.len(), 300);
+
+    let mut listed = HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!("{lb}/posts?limit=100");
+        if let Some(cursor) = &cursor {
+            url.push_str(&format!("&cursor={cursor}"));
+        }
+        let page: Value = http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["total"], 301);
+        listed.extend(page["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert!(created.is_subset(&listed), "every post created through the balancer is listed");
+    assert_eq!(listed.len(), 301);
+}
