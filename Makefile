@@ -7,9 +7,12 @@ SHELL := bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 E2E_DIR := $(CURDIR)/target/e2e
+# The browser bundle's size budget, gzipped (what a first visit downloads): measured 396,591 bytes on
+# 2026-11-26, plus 10%. Raise it only on purpose, with the reason in the commit.
+WASM_BUDGET_GZIP_BYTES := 436000
 E2E_ADDR := 127.0.0.1:3100
 
-.PHONY: run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e clean-data
+.PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget clean-data
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
@@ -25,6 +28,13 @@ build: tools
 dev: tools
 	cargo leptos watch
 
+## bench: release build, then the benchmark suite (bench/run.py: BENCH_POSTS=10000, BENCH_TARGETS="sqlite",
+## e.g. BENCH_TARGETS="sqlite postgres cluster"); not part of `make test`. Results: bench/results/*.json
+bench: build
+	@command -v wrk >/dev/null || { echo "==> Installing wrk from Debian packages"; \
+		$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
+	python3 bench/run.py
+
 ## tools: one-time installs of the build tools (idempotent)
 tools:
 	@bash scripts/install-tools.sh
@@ -35,7 +45,7 @@ test-tools:
 
 ## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, the cluster and
 ## fault tests, Playwright journeys on the release build
-test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e
+test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget
 	@echo "==> all checks passed"
 
 fmt-check:
@@ -70,6 +80,14 @@ e2e:
 	DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \
 	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) BASE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
+
+## wasm-budget: the release wasm (built by e2e / build), gzipped, must stay within WASM_BUDGET_GZIP_BYTES
+wasm-budget:
+	@wasm=target/site/pkg/bulletin.wasm; [ -f $$wasm ] || { echo "$$wasm is missing: run make build"; exit 1; }; \
+	size=$$(gzip -9 -c $$wasm | wc -c); raw=$$(wc -c < $$wasm); \
+	echo "==> wasm bundle: $$raw bytes, $$size gzipped (budget $(WASM_BUDGET_GZIP_BYTES))"; \
+	if [ $$size -gt $(WASM_BUDGET_GZIP_BYTES) ]; then \
+		echo "the wasm bundle grew past its budget by $$((size - $(WASM_BUDGET_GZIP_BYTES))) bytes"; exit 1; fi
 
 clean-data:
 	rm -rf data

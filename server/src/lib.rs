@@ -4,6 +4,7 @@ pub mod config;
 pub mod http;
 pub mod rest;
 mod secret;
+pub mod seed;
 mod server_fn_responses;
 
 use app::security::{AttemptLimiter, PasswordHasher, TokenKeys};

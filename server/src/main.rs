@@ -20,6 +20,13 @@ async fn run() -> Result<(), String> {
     let filter = EnvFilter::try_new(&config.log_filter).map_err(|e| format!("invalid RUST_LOG: {e}"))?;
     tracing_subscriber::fmt().with_env_filter(filter).init();
 
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("seed") => return bulletin::seed::run(&config, &args[1..]).await,
+        Some(other) => return Err(format!("unknown command {other:?} (usage: bulletin [seed --help])")),
+    }
+
     let state = bulletin::build_state(&config).await?;
     let router = bulletin::router(bulletin::leptos_options(&config), state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)

@@ -145,3 +145,47 @@ async fn cursors_also_walk_the_top_sort_and_searches() {
     let searched = walk(&server, &alice, "?q=post%200&limit=1", async |_| {}).await;
     assert_eq!(searched, ["Post 004", "Post 003", "Post 002", "Post 001", "Post 000"]);
 }
+
+#[tokio::test]
+async fn the_total_stays_exact_through_creates_and_deletes_without_counting() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let first = server.post_as(&alice, "Alpha one", "body").await;
+    server.post_as(&bob, "Beta two", "body").await;
+    server.post_as(&alice, "Alpha three", "body").await;
+    assert_eq!(feed(&server, &alice, "").await["total"], 3);
+    let deleted = server.call("DELETE", &format!("/posts/{}", first["id"]), Some(&alice), None).await;
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(feed(&server, &bob, "").await["total"], 2);
+    assert_eq!(feed(&server, &bob, "?q=alpha").await["total"], 1, "a search counts its own matches");
+    // A refused delete (not the author) changes nothing.
+    let bobs_post = format!("/posts/{}", first["id"].as_i64().unwrap() + 1);
+    assert_eq!(server.call("DELETE", &bobs_post, Some(&alice), None).await.status(), 403);
+    assert_eq!(feed(&server, &alice, "").await["total"], 2);
+}
+
+#[tokio::test]
+async fn deep_offset_pages_are_the_same_rows_as_walking_the_cursor() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    seed(&server, &alice, 25).await;
+    for sort in ["newest", "top"] {
+        let mut walked = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = feed(&server, &alice, &format!("?limit=4&sort={sort}&cursor={cursor}")).await;
+            walked.extend(titles(&page));
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_owned(),
+                None => break,
+            }
+        }
+        let mut paged = Vec::new();
+        for page in 1..=7 {
+            paged.extend(titles(&feed(&server, &alice, &format!("?limit=4&sort={sort}&page={page}")).await));
+        }
+        assert_eq!(walked.len(), 25);
+        assert_eq!(paged, walked, "sort={sort}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The `comments` table.
 
-use super::{Db, on_pool};
+use super::{Db, on_pool, on_write_pool};
 use crate::error::AppError;
 use crate::model::posts::Comment;
 
@@ -45,7 +45,7 @@ pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError>
 
 /// Adds a comment; `None` if the post does not exist (the foreign key refuses it, atomically with the insert).
 pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Option<i64>, AppError> {
-    let result = on_pool!(db, |pool| {
+    let result = on_write_pool!(db, |pool| {
         sqlx::query_scalar::<_, i64>("INSERT INTO comments (post_id, user_id, body) VALUES ($1, $2, $3) RETURNING id")
             .bind(post_id)
             .bind(author)
@@ -62,7 +62,7 @@ pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Op
 
 /// Deletes the comment if it is on `post_id` and `author` wrote it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64, comment_id: i64) -> Result<bool, AppError> {
-    let deleted = on_pool!(db, |pool| {
+    let deleted = on_write_pool!(db, |pool| {
         sqlx::query("DELETE FROM comments WHERE id = $1 AND post_id = $2 AND user_id = $3")
             .bind(comment_id)
             .bind(post_id)

@@ -7,6 +7,7 @@
 
 pub mod comments;
 pub mod posts;
+pub mod seed;
 pub mod upvotes;
 pub mod users;
 
@@ -24,7 +25,13 @@ pub struct Db {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Backend {
-    Sqlite(SqlitePool),
+    /// Readers share `read`; every write goes through `write`, a single connection. SQLite allows one writer at
+    /// a time anyway: queueing writers in the pool (FIFO, no polling) instead of at the file lock means a write
+    /// never sleeps in SQLite's busy handler and never fails with "database is locked".
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 
@@ -49,17 +56,28 @@ pub enum Dialect {
     Postgres,
 }
 
-/// Runs `$body` with `$pool` bound to the open pool, whichever backend it is. The body is compiled once per
-/// backend, so every query is type-checked against both drivers.
+/// Runs the read `$body` with `$pool` bound to the open pool, whichever backend it is. The body is compiled once
+/// per backend, so every query is type-checked against both drivers.
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
-            $crate::store::Backend::Sqlite($pool) => $body,
+            $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
             $crate::store::Backend::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
+
+/// `on_pool!` for statements that write: SQLite's single writer connection, PostgreSQL's one pool.
+macro_rules! on_write_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.backend() {
+            $crate::store::Backend::Sqlite { write: $pool, .. } => $body,
+            $crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_write_pool;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -81,13 +99,19 @@ impl Db {
     /// advisory lock.
     pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Error> {
         let backend = match supported_url(url) {
-            Some(Dialect::Sqlite) => Backend::Sqlite(open_sqlite(url, settings).await?),
+            Some(Dialect::Sqlite) => {
+                // The writer first: it creates the file and switches it to WAL before any reader opens it.
+                let write = open_sqlite(url, PoolSettings { max_connections: Some(1), ..settings }).await?;
+                SQLITE_MIGRATIONS.run(&write).await?;
+                let read = open_sqlite(url, settings).await?;
+                tokio::spawn(checkpoint_wal(read.clone()));
+                Backend::Sqlite { read, write }
+            }
             Some(Dialect::Postgres) => Backend::Postgres(open_postgres(url, settings).await?),
             None => return Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
         };
-        match &backend {
-            Backend::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
-            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        if let Backend::Postgres(pool) = &backend {
+            POSTGRES_MIGRATIONS.run(pool).await?;
         }
         Ok(Db { backend })
     }
@@ -98,7 +122,7 @@ impl Db {
 
     pub fn dialect(&self) -> Dialect {
         match self.backend {
-            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Sqlite { .. } => Dialect::Sqlite,
             Backend::Postgres(_) => Dialect::Postgres,
         }
     }
@@ -112,13 +136,17 @@ impl Db {
 async fn open_sqlite(url: &str, settings: PoolSettings) -> Result<SqlitePool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
-        // WAL lets readers proceed while one writer writes; busy_timeout makes a writer wait for the lock
-        // instead of failing at once with SQLITE_BUSY. Every write is a single statement (autocommit), so no
-        // transaction ever holds a read lock it then has to upgrade: the upgrade deadlock cannot happen.
+        // WAL lets readers proceed while the writer writes; synchronous=NORMAL is durable across application
+        // crashes and only risks the last commits on power loss, the usual server setting with WAL. busy_timeout
+        // covers the rare checkpoint lock. Writes use their own one-connection pool and are single statements
+        // (autocommit), so no transaction ever holds a read lock it then has to upgrade: the upgrade deadlock
+        // cannot happen.
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // No checkpoint inside a commit: `checkpoint_wal` does it beside the writer instead.
+        .pragma("wal_autocheckpoint", "0");
     if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
     }
@@ -127,6 +155,24 @@ async fn open_sqlite(url: &str, settings: PoolSettings) -> Result<SqlitePool, sq
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await
+}
+
+/// Copies the WAL back into the database file every second, on a reader connection. Left to SQLite, the commit
+/// that crosses 1,000 WAL pages does the checkpoint itself, and the single writer (with every write queued behind
+/// it) stalls for as long as that takes: hundreds of milliseconds after a burst of writes. A PASSIVE checkpoint
+/// takes no lock a writer needs, so writes go on while it runs.
+async fn checkpoint_wal(pool: SqlitePool) {
+    let mut every_second = tokio::time::interval(Duration::from_secs(1));
+    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every_second.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(error = %err, "WAL checkpoint skipped");
+        }
+    }
 }
 
 async fn open_postgres(url: &str, settings: PoolSettings) -> Result<PgPool, sqlx::Error> {

@@ -3,18 +3,18 @@
 //! Ownership is part of each write's WHERE clause, so the check and the write are one statement: there is no
 //! moment between "it is yours" and "change it" for another request to slip into.
 
-use super::{Db, Dialect, on_pool};
+use super::{Db, Dialect, on_pool, on_write_pool};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{NewPost, Post, PostPatch};
 use sqlx::{Database, Encode, Pool, QueryBuilder, Type};
 
-/// The columns of a `Post` as seen by the member bound to `$1` (for `viewer_upvoted`).
-const POST_COLUMNS: &str = "SELECT p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
+/// The columns of a `Post` as seen by the member bound to `$1` (for `viewer_upvoted`), over `POSTS_WITH_AUTHORS`.
+const POST_FIELDS: &str = "SELECT p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
         EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS viewer_upvoted,
-        p.created_at, p.updated_at
-    FROM posts p JOIN users u ON u.id = p.user_id";
+        p.created_at, p.updated_at";
+const POSTS_WITH_AUTHORS: &str = " FROM posts p JOIN users u ON u.id = p.user_id";
 
 /// The next `updated_at`: now, unless the clock has not moved on since the last edit, then 1.5 ms after it, so
 /// an edit is always visible as a change. Same RFC 3339 text with milliseconds on both backends.
@@ -69,7 +69,7 @@ pub async fn author_of(db: &Db, post_id: i64) -> Result<Option<i64>, AppError> {
 }
 
 pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, AppError> {
-    let sql = format!("{POST_COLUMNS} WHERE p.id = $2");
+    let sql = format!("{POST_FIELDS}{POSTS_WITH_AUTHORS} WHERE p.id = $2");
     let row = on_pool!(db, |pool| {
         sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?
     });
@@ -77,7 +77,7 @@ pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, Ap
 }
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
-    Ok(on_pool!(db, |pool| {
+    Ok(on_write_pool!(db, |pool| {
         sqlx::query_scalar("INSERT INTO posts (user_id, title, body) VALUES ($1, $2, $3) RETURNING id")
             .bind(author)
             .bind(&post.title)
@@ -94,7 +94,7 @@ pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -
          WHERE id = $3 AND user_id = $4",
         next_updated_at(db.dialect())
     );
-    let updated = on_pool!(db, |pool| {
+    let updated = on_write_pool!(db, |pool| {
         sqlx::query(&sql)
             .bind(&patch.title)
             .bind(&patch.body)
@@ -109,7 +109,7 @@ pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -
 
 /// Deletes the post (comments and upvotes cascade) if `author` owns it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64) -> Result<bool, AppError> {
-    let deleted = on_pool!(db, |pool| {
+    let deleted = on_write_pool!(db, |pool| {
         sqlx::query("DELETE FROM posts WHERE id = $1 AND user_id = $2")
             .bind(post_id)
             .bind(author)
@@ -159,13 +159,18 @@ where
     }
 }
 
-/// The feed query after the column list: search, keyset position, order, page.
-fn push_feed<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, query: &FeedQuery)
+/// The ids (and sort keys) of one feed page: search, keyset position, order, page. Only index columns, so a deep
+/// OFFSET walks the (created_at, id) or (upvotes, id) index alone, and the post columns are then computed for the
+/// page's rows only.
+fn push_page_ids<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, query: &FeedQuery)
 where
     String: Bindable<'a, DB>,
     i64: Bindable<'a, DB>,
 {
-    builder.push(" WHERE 1 = 1");
+    builder.push(match query.sort {
+        PostSort::Newest => "SELECT p.id, p.created_at AS sort_key FROM posts p WHERE 1 = 1",
+        PostSort::Top => "SELECT p.id, p.upvotes AS sort_key FROM posts p WHERE 1 = 1",
+    });
     push_search(builder, &query.search);
     match &query.after {
         Some(Cursor::Newest { created_at, id }) => {
@@ -181,41 +186,56 @@ where
         }
         None => {}
     }
-    builder.push(match query.sort {
-        PostSort::Newest => " ORDER BY p.created_at DESC, p.id DESC",
-        PostSort::Top => " ORDER BY p.upvotes DESC, p.id DESC",
-    });
+    builder.push(order_by(query.sort));
     builder.push(" LIMIT ").push_bind(query.limit + 1);
     if query.after.is_none() {
         builder.push(" OFFSET ").push_bind((query.page - 1).saturating_mul(query.limit));
     }
 }
 
-/// One page of the feed (plus one extra row, so the caller knows whether there is a next page).
+fn order_by(sort: PostSort) -> &'static str {
+    match sort {
+        PostSort::Newest => " ORDER BY p.created_at DESC, p.id DESC",
+        PostSort::Top => " ORDER BY p.upvotes DESC, p.id DESC",
+    }
+}
+
+/// One page of the feed (plus one extra row, so the caller knows whether there is a next page), in one query.
 pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
-    // The viewer is `$1` of POST_COLUMNS; the builder numbers its own binds after it.
-    let (head, tail) = POST_COLUMNS.split_once("$1").expect("POST_COLUMNS binds the viewer as $1");
+    // The viewer is `$1` of POST_FIELDS; the builder numbers its own binds after it.
+    let (head, tail) = POST_FIELDS.split_once("$1").expect("POST_FIELDS binds the viewer as $1");
     let rows = on_pool!(db, |pool| {
         let mut builder = builder_for(pool, head);
-        builder.push_bind(viewer).push(tail);
-        push_feed(&mut builder, query);
+        builder.push_bind(viewer).push(tail).push(" FROM (");
+        push_page_ids(&mut builder, query);
+        // Ordered by the page's own keys, not the posts': were the outer ORDER BY on p's columns, SQLite could pick
+        // "walk posts by index, probe the page" (the whole table per request) over "walk the page's 21 rows".
+        builder.push(") page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id");
+        builder.push(" ORDER BY page.sort_key DESC, page.id DESC");
         builder.build_query_as::<PostRow>().fetch_all(pool).await?
     });
     Ok(rows.into_iter().map(Post::from).collect())
 }
 
-/// How many posts match the feed's search (all of them without one).
+/// How many posts match the feed's search. Without one, the trigger-kept total (one row, whatever the size of the
+/// board); with one, a count of the matches, which the search has to scan for anyway.
 pub async fn count(db: &Db, search: &Option<String>) -> Result<i64, AppError> {
     Ok(on_pool!(db, |pool| {
-        let mut builder = builder_for(pool, "SELECT COUNT(*) FROM posts p WHERE 1 = 1");
-        push_search(&mut builder, search);
-        builder.build_query_scalar::<i64>().fetch_one(pool).await?
+        if search.is_none() {
+            sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
+        } else {
+            let mut builder = builder_for(pool, "SELECT COUNT(*) FROM posts p WHERE 1 = 1");
+            push_search(&mut builder, search);
+            builder.build_query_scalar::<i64>().fetch_one(pool).await?
+        }
     }))
 }
 
 /// A member's newest posts, for their profile.
 pub async fn by_author(db: &Db, viewer: i64, author: i64, limit: i64) -> Result<Vec<Post>, AppError> {
-    let sql = format!("{POST_COLUMNS} WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3");
+    let sql = format!(
+        "{POST_FIELDS}{POSTS_WITH_AUTHORS} WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+    );
     let rows = on_pool!(db, |pool| {
         sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(author).bind(limit).fetch_all(pool).await?
     });

@@ -1,12 +1,12 @@
 //! The `post_upvotes` table. The primary key makes an upvote count once; triggers keep `posts.upvotes` in step
 //! within the same statement.
 
-use super::{Db, on_pool};
+use super::{Db, on_pool, on_write_pool};
 use crate::error::AppError;
 
 /// Records `member`'s upvote (once, however often it is sent). `false` if the post does not exist.
 pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
-    let result = on_pool!(db, |pool| {
+    let result = on_write_pool!(db, |pool| {
         sqlx::query("INSERT INTO post_upvotes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(member)
             .bind(post_id)
@@ -23,7 +23,7 @@ pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
 
 /// Withdraws `member`'s upvote, if there was one.
 pub async fn remove(db: &Db, member: i64, post_id: i64) -> Result<(), AppError> {
-    on_pool!(db, |pool| {
+    on_write_pool!(db, |pool| {
         sqlx::query("DELETE FROM post_upvotes WHERE user_id = $1 AND post_id = $2")
             .bind(member)
             .bind(post_id)

@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::{Db, on_pool};
+use super::{Db, on_pool, on_write_pool};
 use crate::error::{AppError, messages};
 use crate::model::Member;
 
@@ -15,7 +15,7 @@ pub struct UserCredentials {
 /// Inserts a member; the unique index on `lower(username)` turns a taken name (or a lost race for one) into
 /// `Conflict`, never an error 500.
 pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<Member, AppError> {
-    let result = on_pool!(db, |pool| {
+    let result = on_write_pool!(db, |pool| {
         sqlx::query_scalar::<_, i64>("INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id")
             .bind(username)
             .bind(password_hash)
@@ -63,7 +63,7 @@ pub async fn find_profile(db: &Db, user_id: i64) -> Result<Option<(String, Strin
 }
 
 pub async fn set_bio(db: &Db, user_id: i64, bio: &str) -> Result<(), AppError> {
-    on_pool!(db, |pool| {
+    on_write_pool!(db, |pool| {
         sqlx::query("UPDATE users SET bio = $1 WHERE id = $2").bind(bio).bind(user_id).execute(pool).await?;
     });
     Ok(())
