@@ -107,12 +107,13 @@ impl Db {
                 tokio::spawn(checkpoint_wal(read.clone()));
                 Backend::Sqlite { read, write }
             }
-            Some(Dialect::Postgres) => Backend::Postgres(open_postgres(url, settings).await?),
+            Some(Dialect::Postgres) => {
+                let pool = open_postgres(url, settings).await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                Backend::Postgres(pool)
+            }
             None => return Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
         };
-        if let Backend::Postgres(pool) = &backend {
-            POSTGRES_MIGRATIONS.run(pool).await?;
-        }
         Ok(Db { backend })
     }
 

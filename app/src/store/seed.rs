@@ -2,7 +2,7 @@
 //! few set-based SQL statements in one transaction, so a million posts take seconds, not the hours a million HTTP
 //! requests would. Only ever run on an empty database.
 
-use super::{Backend, Db, Dialect};
+use super::{Backend, Db, Dialect, on_write_pool};
 use sqlx::Executor;
 
 /// How much to write. Every seeded member has the same password (its hash is computed once by the caller).
@@ -77,29 +77,22 @@ pub async fn seed(db: &Db, plan: &SeedPlan) -> Result<(), String> {
         return Err("a seed needs at least one member and one post".into());
     }
     let fail = |e: sqlx::Error| format!("seeding failed: {e}");
-    macro_rules! run {
-        ($pool:expr) => {{
-            let mut tx = $pool.begin().await.map_err(fail)?;
-            let existing: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await.map_err(fail)?;
-            if existing > 0 {
-                return Err(format!("refusing to seed: the database already has {existing} members"));
-            }
-            for statement in statements(plan, db.dialect()) {
-                let query = sqlx::query(&statement);
-                let query = if statement.contains("$1") { query.bind(&plan.password_hash) } else { query };
-                (&mut *tx).execute(query).await.map_err(fail)?;
-            }
-            tx.commit().await.map_err(fail)?;
-        }};
-    }
-    match db.backend() {
-        Backend::Sqlite { write, .. } => run!(write),
-        Backend::Postgres(pool) => {
-            run!(pool);
-            // Fresh statistics, so the planner sees a million rows, not an empty table.
-            sqlx::query("ANALYZE").execute(pool).await.map_err(fail)?;
+    on_write_pool!(db, |pool| {
+        let mut tx = pool.begin().await.map_err(fail)?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await.map_err(fail)?;
+        if existing > 0 {
+            return Err(format!("refusing to seed: the database already has {existing} members"));
         }
+        for statement in statements(plan, db.dialect()) {
+            let query = sqlx::query(&statement);
+            let query = if statement.contains("$1") { query.bind(&plan.password_hash) } else { query };
+            (&mut *tx).execute(query).await.map_err(fail)?;
+        }
+        tx.commit().await.map_err(fail)?;
+    });
+    if let Backend::Postgres(pool) = db.backend() {
+        // Fresh statistics, so the planner sees a million rows, not an empty table.
+        sqlx::query("ANALYZE").execute(pool).await.map_err(fail)?;
     }
     Ok(())
 }
