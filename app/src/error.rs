@@ -74,6 +74,9 @@ pub mod messages {
     pub const TOKEN_INVALID: &str = "Invalid or expired token";
     pub const BAD_CREDENTIALS: &str = "Invalid username or password";
     pub const USERNAME_TAKEN: &str = "Username already taken";
+    pub const CURRENT_PASSWORD_WRONG: &str = "Current password is incorrect";
+    pub const PASSWORD_CHANGED_MEANWHILE: &str = "Your password was changed meanwhile. Please try again.";
+    pub const SESSION_TOO_OLD: &str = "Your session is too old to renew. Please log in again.";
     pub const SESSION_EXPIRED: &str = "Your session has expired. Please log in again.";
     pub const NETWORK: &str = "Could not reach the server. Check your connection and try again.";
 }

@@ -7,6 +7,7 @@ pub mod api;
 pub mod client;
 pub mod components;
 pub mod error;
+mod hydration_scripts;
 pub mod model;
 pub mod pages;
 
@@ -36,7 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Inline, so the browser's favicon request costs no round trip and never 404s.
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%232957d9'/%3E%3Cpath d='M4 4h8v2H4zm0 3h8v2H4zm0 3h5v2H4z' fill='white'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // Ours, not Leptos': see hydration_scripts.rs (the CSP nonce on the module preload).
+                <hydration_scripts::HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>

@@ -1,11 +1,13 @@
 //! Every environment variable Bulletin reads, parsed once at start-up. A bad value stops start-up with one line
 //! that names the variable.
 
+use crate::client_addr::TrustedProxies;
 use app::security::{PasswordHasher, RateLimit};
 use app::store::{Dialect, PoolSettings};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bulletin.db?mode=rwc";
 
@@ -16,11 +18,76 @@ pub struct Config {
     /// `None`: generate one and keep it beside the SQLite file (see `secret_file`).
     pub jwt_secret: Option<String>,
     pub jwt_ttl_seconds: u64,
+    /// How long after the password was last typed a token may still be refreshed.
+    pub session_max_seconds: u64,
     pub bcrypt_cost: u32,
     /// `None`: attempts are not limited.
     pub auth_rate_limit: Option<RateLimit>,
+    /// Failed logins per username; `None`: not limited.
+    pub login_failure_limit: Option<RateLimit>,
     pub site_addr: SocketAddr,
     pub log_filter: String,
+    pub http: HttpPolicy,
+}
+
+/// How the HTTP server treats requests: deadlines, proxies, and what browsers are told.
+#[derive(Debug, Clone)]
+pub struct HttpPolicy {
+    /// `BULLETIN_HTTPS=true`: served behind TLS, so browsers are told to insist on HTTPS (HSTS).
+    pub https: bool,
+    /// `FRONTEND_URL`: origins whose pages may call the REST API from a browser.
+    pub cors_origins: Vec<String>,
+    /// `REQUEST_TIMEOUT_SECONDS`: the most a request may take (408 after), and the most a client may take to send
+    /// its request headers (the connection is closed after).
+    pub request_timeout: Duration,
+    /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl Default for HttpPolicy {
+    fn default() -> Self {
+        HttpPolicy {
+            https: false,
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(15),
+            trusted_proxies: TrustedProxies::default(),
+        }
+    }
+}
+
+/// A browser origin as browsers send it: `http(s)://host[:port]`, lower case, no path.
+fn parse_origin(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
+    let valid = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ', '*']);
+    valid.then_some(text)
+}
+
+/// Seconds within `range`, or the default when unset.
+fn seconds(
+    value: Option<String>,
+    variable: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<u64>().ok().filter(|s| range.contains(s)).ok_or_else(|| {
+            invalid(variable, format!("must be seconds from {} to {} (got {v:?})", range.start(), range.end()))
+        }),
+    }
+}
+
+fn rate_limit(
+    value: Option<String>,
+    variable: &'static str,
+    default: RateLimit,
+) -> Result<Option<RateLimit>, ConfigError> {
+    match value {
+        None => Ok(Some(default)),
+        Some(v) if v.trim().eq_ignore_ascii_case("off") => Ok(None),
+        Some(v) => Ok(Some(v.parse::<RateLimit>().map_err(|e| invalid(variable, e))?)),
+    }
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -88,14 +155,12 @@ impl Config {
             return Err(invalid("JWT_SECRET", problem));
         }
 
-        let jwt_ttl_seconds = match get("JWT_TTL_SECONDS") {
-            None => 86_400,
-            Some(v) => {
-                v.trim().parse::<u64>().ok().filter(|&s| (1..=31_536_000).contains(&s)).ok_or_else(|| {
-                    invalid("JWT_TTL_SECONDS", format!("must be seconds from 1 to 31536000 (got {v:?})"))
-                })?
-            }
-        };
+        // One hour: a stolen token dies within the hour unless refreshed (and refreshing stops at
+        // SESSION_MAX_SECONDS, or at once with "log out everywhere"), while the SPA refreshes an active member's
+        // token silently after half an hour, so nobody is logged out mid-work.
+        let jwt_ttl_seconds = seconds(get("JWT_TTL_SECONDS"), "JWT_TTL_SECONDS", 1..=86_400, 3_600)?;
+        let session_max_seconds =
+            seconds(get("SESSION_MAX_SECONDS"), "SESSION_MAX_SECONDS", 60..=31_536_000, 30 * 86_400)?;
 
         let bcrypt_cost = match get("BCRYPT_COST") {
             None => 12,
@@ -107,11 +172,18 @@ impl Config {
                 .ok_or_else(|| invalid("BCRYPT_COST", format!("must be a number from 4 to 31 (got {v:?})")))?,
         };
 
-        let auth_rate_limit = match get("AUTH_RATE_LIMIT") {
-            None => Some(RateLimit { attempts: 10, window: std::time::Duration::from_secs(3600) }),
-            Some(v) if v.trim().eq_ignore_ascii_case("off") => None,
-            Some(v) => Some(v.parse::<RateLimit>().map_err(|e| invalid("AUTH_RATE_LIMIT", e))?),
-        };
+        let auth_rate_limit = rate_limit(
+            get("AUTH_RATE_LIMIT"),
+            "AUTH_RATE_LIMIT",
+            RateLimit { attempts: 10, window: Duration::from_secs(3600) },
+        )?;
+        // Five wrong passwords for one name within five minutes close that name until the five minutes are up:
+        // slow enough to stop guessing, short enough that an attacker cannot keep a member out for long.
+        let login_failure_limit = rate_limit(
+            get("LOGIN_FAILURE_LIMIT"),
+            "LOGIN_FAILURE_LIMIT",
+            RateLimit { attempts: 5, window: Duration::from_secs(300) },
+        )?;
 
         let site_addr = match get("LEPTOS_SITE_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
@@ -122,15 +194,43 @@ impl Config {
 
         let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
 
+        let https = match get("BULLETIN_HTTPS").map(|v| v.trim().to_ascii_lowercase()) {
+            None => false,
+            Some(v) if v == "true" || v == "1" => true,
+            Some(v) if v == "false" || v == "0" => false,
+            Some(v) => return Err(invalid("BULLETIN_HTTPS", format!("must be true or false (got {v:?})"))),
+        };
+        let cors_origins = match get("FRONTEND_URL") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| {
+                    parse_origin(item).ok_or_else(|| {
+                        invalid("FRONTEND_URL", format!("{item:?} is not an origin such as https://app.example.com"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let request_timeout =
+            Duration::from_secs(seconds(get("REQUEST_TIMEOUT_SECONDS"), "REQUEST_TIMEOUT_SECONDS", 1..=600, 15)?);
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => TrustedProxies::default(),
+            Some(v) => v.parse().map_err(|e| invalid("TRUSTED_PROXIES", e))?,
+        };
+
         Ok(Config {
             database_url,
             pool,
             jwt_secret,
             jwt_ttl_seconds,
+            session_max_seconds,
             bcrypt_cost,
             auth_rate_limit,
+            login_failure_limit,
             site_addr,
             log_filter,
+            http: HttpPolicy { https, cors_origins, request_timeout, trusted_proxies },
         })
     }
 
@@ -159,8 +259,12 @@ mod tests {
     fn defaults_need_no_variables() {
         let config = parse(&[]).unwrap();
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
-        assert_eq!((config.jwt_ttl_seconds, config.bcrypt_cost), (86_400, 12));
+        assert_eq!((config.jwt_ttl_seconds, config.bcrypt_cost), (3_600, 12));
         assert_eq!(config.auth_rate_limit.unwrap().attempts, 10);
+        assert_eq!(config.login_failure_limit.unwrap().attempts, 5);
+        assert_eq!(config.session_max_seconds, 30 * 86_400);
+        assert_eq!(config.http.request_timeout, Duration::from_secs(15));
+        assert!(!config.http.https && config.http.cors_origins.is_empty());
         assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(config.secret_file().unwrap(), PathBuf::from("data/jwt_secret"));
     }
@@ -178,6 +282,14 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_MAX_CONNECTIONS", "0"),
             ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "soon"),
+            ("JWT_TTL_SECONDS", "604800"),
+            ("SESSION_MAX_SECONDS", "10"),
+            ("LOGIN_FAILURE_LIMIT", "5"),
+            ("BULLETIN_HTTPS", "yes please"),
+            ("FRONTEND_URL", "https://app.example.com/path"),
+            ("FRONTEND_URL", "*"),
+            ("REQUEST_TIMEOUT_SECONDS", "0"),
+            ("TRUSTED_PROXIES", "nginx"),
         ] {
             let err = parse(&[(name, value)]).expect_err(name);
             assert_eq!(err.variable, name);
@@ -202,8 +314,24 @@ mod tests {
     }
 
     #[test]
+    fn browser_and_proxy_settings_parse() {
+        let config = parse(&[
+            ("BULLETIN_HTTPS", "true"),
+            ("FRONTEND_URL", "https://App.example.com/, http://localhost:5173"),
+            ("REQUEST_TIMEOUT_SECONDS", "30"),
+            ("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
+        ])
+        .unwrap();
+        assert!(config.http.https);
+        assert_eq!(config.http.cors_origins, ["https://app.example.com", "http://localhost:5173"]);
+        assert_eq!(config.http.request_timeout, Duration::from_secs(30));
+        assert_ne!(config.http.trusted_proxies, TrustedProxies::default());
+    }
+
+    #[test]
     fn rate_limit_can_be_turned_off() {
         assert_eq!(parse(&[("AUTH_RATE_LIMIT", "off")]).unwrap().auth_rate_limit, None);
+        assert_eq!(parse(&[("LOGIN_FAILURE_LIMIT", "off")]).unwrap().login_failure_limit, None);
     }
 
     #[test]

@@ -1,11 +1,15 @@
-//! Cross-cutting HTTP layers: request ids and tracing, body size limits, baseline security headers.
+//! Cross-cutting HTTP layers, in one place so their order is visible: request ids and tracing, the client
+//! address, audit of refusals, security headers, the deadline and the body limit.
 
-use app::error::error_body;
+use crate::browser_policy;
+use crate::client_addr::{TrustedProxies, client_addr};
+use crate::config::HttpPolicy;
+use crate::{audit, limits};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use std::sync::Arc;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -25,41 +29,52 @@ impl MakeRequestId for RandomRequestId {
     }
 }
 
-/// Largest request body accepted anywhere: credentials and posts are small; this bounds memory per request.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-pub const PAYLOAD_TOO_LARGE: &str = "Request body too large (limit 64 KiB)";
-
-pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router
-        // Axum's own extractors (the REST door) enforce the limit even without a Content-Length.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Server functions read the body themselves: refuse a declared oversize body up front, for every route.
-        .layer(middleware::from_fn(refuse_oversized_body))
+/// Layers run outside-in in the reverse order of the `.layer` calls below (the last call is outermost).
+pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: &HttpPolicy) -> Router<S> {
+    let router = router
+        // Axum's own extractors (the REST door) enforce the limit too; `limit_body` covers everything else.
+        .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(limits::limit_body))
+        // Outside the body limit, so a body that trickles in too slowly is cut off by the deadline.
+        .layer(middleware::from_fn_with_state(policy.request_timeout, limits::deadline))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
+        // Stricter than strict-origin-when-cross-origin: other sites never learn which page linked to them.
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         // Nothing of Bulletin may be framed (clickjacking), and no other window may keep a handle on ours.
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
+        ));
+    // Only when served over TLS (by a proxy in front): over plain HTTP browsers ignore it, and promising HTTPS
+    // for a host that has none would lock its users out.
+    let router = if policy.https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(browser_policy::HSTS),
         ))
+    } else {
+        router
+    };
+    let proxies: Arc<TrustedProxies> = Arc::new(policy.trusted_proxies.clone());
+    router
+        .layer(middleware::from_fn(audit::audit_refusals))
+        .layer(middleware::from_fn_with_state(proxies, client_addr))
         // Outermost: the id exists before tracing opens the request's span, and is copied onto every response.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                uri = %request.uri().path(),
+                request_id = %id,
+                client = tracing::field::Empty,
+                user_id = tracing::field::Empty,
+            )
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
-}
-
-async fn refuse_oversized_body(request: Request, next: Next) -> Response {
-    let declared =
-        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(error_body(PAYLOAD_TOO_LARGE))).into_response();
-    }
-    next.run(request).await
 }

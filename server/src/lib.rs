@@ -1,22 +1,26 @@
 //! The Bulletin server: configuration, the router that joins both doors, and serving.
 
+mod audit;
+mod browser_policy;
+pub mod client_addr;
 pub mod config;
 pub mod http;
+pub mod limits;
 pub mod rest;
 mod secret;
 pub mod seed;
+mod serve;
 mod server_fn_responses;
 
-use app::security::{AttemptLimiter, PasswordHasher, TokenKeys};
+use app::security::{AttemptLimiter, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys};
 use app::service::AppState;
 use app::store::Db;
 use axum::Router;
 use axum::extract::FromRef;
-use config::Config;
+use config::{Config, HttpPolicy};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
 /// What axum hands to handlers: Leptos' options for rendering, and the service state for the rules.
@@ -50,6 +54,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
         passwords: PasswordHasher::new(config.bcrypt_cost),
         tokens,
         auth_attempts: AttemptLimiter::new(config.auth_rate_limit),
+        login_failures: AttemptLimiter::new(config.login_failure_limit),
+        sessions: SessionCache::new(SESSION_CACHE_TTL),
+        session_max_seconds: config.session_max_seconds,
     })
 }
 
@@ -68,32 +75,32 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application: pages, server functions, the REST API and static assets, behind the HTTP layers.
-pub fn router(leptos_options: LeptosOptions, app: AppState) -> Router {
+pub fn router(leptos_options: LeptosOptions, app: AppState, policy: &HttpPolicy) -> Router {
     let state = ServerState { leptos_options, app };
     let routes = generate_route_list(app::App);
     let context_state = state.app.clone();
+    // Every rendered page (the 404 page too): the service state for server functions run during rendering, and
+    // the page's Content-Security-Policy with the nonce Leptos put on its scripts.
+    let page_context = move || {
+        provide_context(context_state.clone());
+        browser_policy::set_page_policy();
+    };
     let shell_options = state.leptos_options.clone();
     let router = Router::new()
-        .merge(rest::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            move || app::shell(shell_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .merge(rest::router(&policy.cors_origins))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || app::shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))
         .with_state(state)
         .layer(axum::middleware::from_fn(server_fn_responses::server_fn_responses));
-    http::with_layers(router)
+    http::with_layers(router, policy)
 }
 
-/// Serves until `shutdown` resolves, finishing requests in flight. Connection info is kept for per-client limits.
+/// Serves until `shutdown` resolves, then finishes requests in flight (see `serve.rs`).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    policy: &HttpPolicy,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve::serve(listener, router, policy.request_timeout, shutdown).await
 }

@@ -28,12 +28,16 @@ async fn run() -> Result<(), String> {
     }
 
     let state = bulletin::build_state(&config).await?;
-    let router = bulletin::router(bulletin::leptos_options(&config), state);
+    let router = bulletin::router(bulletin::leptos_options(&config), state, &config.http);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.site_addr))?;
     tracing::info!("Bulletin is listening on http://{}", config.site_addr);
-    bulletin::serve(listener, router, shutdown_signal()).await.map_err(|e| format!("server error: {e}"))
+    bulletin::serve(listener, router, &config.http, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// Ctrl-C or SIGTERM (what service managers and `kill` send).

@@ -1,4 +1,5 @@
-//! Limits on authentication: concurrent registrations of one name, and attempts per client.
+//! Limits on authentication: concurrent registrations of one name, attempts per client (and which address a
+//! client has, behind proxies or not), and failed logins per username.
 
 mod common;
 
@@ -44,5 +45,72 @@ async fn the_limit_does_not_apply_to_authenticated_requests() {
     let token = server.register("alice", "long enough").await["token"].as_str().unwrap().to_owned();
     for _ in 0..5 {
         assert_eq!(server.me(Some(&format!("Bearer {token}"))).await.status(), StatusCode::OK);
+    }
+}
+
+async fn login_from(server: &TestServer, forwarded_for: &str, username: &str, password: &str) -> reqwest::Response {
+    server
+        .http
+        .post(server.url("/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rotating_x_forwarded_for_does_not_escape_the_limit() {
+    // No TRUSTED_PROXIES: the header is the client's own claim and is ignored.
+    let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600")]).await;
+    assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 401);
+    assert_eq!(login_from(&server, "198.51.100.2", "alice", "wrong password").await.status(), 401);
+    let limited = login_from(&server, "198.51.100.3", "alice", "wrong password").await;
+    assert_error(limited, 429, "Too many attempts, try again later").await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_count() {
+    let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    for _ in 0..2 {
+        assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 401);
+    }
+    assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 429);
+    // The same client prepending a made-up hop: the proxy's own entry (rightmost) still names it.
+    assert_eq!(login_from(&server, "203.0.113.77, 198.51.100.1", "alice", "x").await.status(), 429);
+    assert_eq!(login_from(&server, "198.51.100.2", "alice", "wrong password").await.status(), 401, "another client");
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_username_across_addresses_and_the_lock_is_short() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/2"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    server.register("alice", "long enough").await;
+    server.register("bob", "long enough").await;
+    for i in 1..=3 {
+        let response = login_from(&server, &format!("198.51.100.{i}"), "ALICE", "wrong password").await;
+        assert_eq!(response.status(), 401, "attempt {i} from its own address");
+    }
+    let locked = login_from(&server, "198.51.100.9", "alice", "long enough").await;
+    assert!(locked.headers().contains_key("retry-after"));
+    assert_error(locked, 429, "Too many attempts, try again later").await;
+    let via_server_fn = server.server_fn("login", &[("username", "alice"), ("password", "long enough")], None).await;
+    assert_eq!(via_server_fn.status(), 429, "the same limit through the SPA's door");
+    assert_eq!(login_from(&server, "198.51.100.9", "bob", "long enough").await.status(), 200, "others unaffected");
+
+    // The lock ends with its window: the member gets in again.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(login_from(&server, "198.51.100.9", "alice", "long enough").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_successful_login_clears_the_failures_of_its_name() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/600")]).await;
+    server.register("alice", "long enough").await;
+    for _ in 0..2 {
+        assert_eq!(login_from(&server, "-", "alice", "wrong password").await.status(), 401);
+    }
+    assert_eq!(login_from(&server, "-", "alice", "long enough").await.status(), 200);
+    for _ in 0..2 {
+        assert_eq!(login_from(&server, "-", "alice", "wrong password").await.status(), 401, "count started over");
     }
 }

@@ -1,5 +1,6 @@
-//! Register, log in and "who am I" for the SPA: the same service calls as `POST /auth/register`,
-//! `POST /auth/login` and `GET /auth/me`.
+//! Register, log in, "who am I" and the life of tokens for the SPA: the same service calls as
+//! `POST /auth/register`, `POST /auth/login`, `GET /auth/me`, `POST /auth/refresh`, `POST /auth/logout-all` and
+//! `PATCH /auth/password`.
 
 use crate::client::BearerClient;
 use crate::error::AppError;
@@ -25,4 +26,24 @@ pub async fn login(username: String, password: String) -> Result<AuthSession, Ap
 #[server(prefix = "/api", endpoint = "me", client = BearerClient)]
 pub async fn me() -> Result<Member, AppError> {
     super::door::caller().await.map(|(_, member)| member)
+}
+
+#[server(prefix = "/api", endpoint = "refresh", client = BearerClient)]
+pub async fn refresh_session() -> Result<AuthSession, AppError> {
+    use super::door::{authorization, state};
+    state()?.refresh(authorization().await?.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "logout_all", client = BearerClient)]
+pub async fn logout_all() -> Result<(), AppError> {
+    let (state, member) = super::door::caller().await?;
+    state.logout_all(&member).await
+}
+
+#[server(prefix = "/api", endpoint = "change_password", client = BearerClient)]
+pub async fn change_password(current_password: String, new_password: String) -> Result<AuthSession, AppError> {
+    use crate::model::auth::PasswordChangeInput;
+    let (state, member) = super::door::caller().await?;
+    let input = PasswordChangeInput { current_password: Some(current_password), new_password: Some(new_password) };
+    state.change_password(&member, input).await
 }

@@ -3,28 +3,35 @@
 
 use crate::error::AppError;
 use crate::model::Member;
+use crate::security::ClientAddr;
 use crate::service::AppState;
-use axum::extract::ConnectInfo;
+use axum::Extension;
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, HeaderValue};
 use leptos::prelude::*;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the server-function context"))
 }
 
-/// The peer address; the server is always served with connection info.
+/// The client's address, as the server's proxy policy decided it for this request.
 pub async fn client_ip() -> Result<IpAddr, AppError> {
-    let ConnectInfo(addr) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.map_err(AppError::internal)?;
-    Ok(addr.ip())
+    let Extension(ClientAddr(ip)) =
+        leptos_axum::extract::<Extension<ClientAddr>>().await.map_err(AppError::internal)?;
+    Ok(ip)
+}
+
+/// The request's `Authorization` header, as the service's authentication takes it.
+pub async fn authorization() -> Result<Option<Vec<u8>>, AppError> {
+    let headers = leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)?;
+    Ok(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes).map(<[u8]>::to_vec))
 }
 
 /// The shared state and the member behind the request's `Authorization` header (or 401): what every
 /// members-only server function starts from.
 pub async fn caller() -> Result<(AppState, Member), AppError> {
     let state = state()?;
-    let headers = leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)?;
-    let member = state.authenticate(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)).await?;
+    let member = state.authenticate(authorization().await?.as_deref()).await?;
     Ok((state, member))
 }

@@ -7,7 +7,10 @@ mod door;
 pub mod posts;
 pub mod users;
 
-pub use auth::{Login, Me, Register, login, me, register};
+pub use auth::{
+    ChangePassword, Login, LogoutAll, Me, RefreshSession, Register, change_password, login, logout_all, me,
+    refresh_session, register,
+};
 
 /// Server functions that must never carry a bearer token (and whose 401 means "wrong password", not "expired").
 pub fn is_anonymous_endpoint(url: &str) -> bool {

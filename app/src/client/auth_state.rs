@@ -33,6 +33,16 @@ impl Auth {
         self.state.set(AuthState::Member(session.member()));
     }
 
+    /// A fresh token for the same member (refresh, password change): stored, and the state left untouched when
+    /// it already names this member, so nothing that depends on it reloads.
+    pub fn renew(&self, session: &AuthSession) {
+        token_store::save(session);
+        let member = AuthState::Member(session.member());
+        if self.state.get_untracked() != member {
+            self.state.set(member);
+        }
+    }
+
     pub fn sign_out(&self) {
         token_store::clear();
         self.state.set(AuthState::Anonymous);
@@ -54,6 +64,7 @@ pub fn provide_auth() -> Auth {
         auth.state.set(stored_state());
     });
     follow_other_tabs(auth);
+    super::session_refresh::keep_fresh(auth);
     provide_context(auth);
     auth
 }

@@ -8,6 +8,7 @@ pub mod dialog;
 pub mod hydration;
 pub mod redirect;
 pub mod session_expiry;
+pub mod session_refresh;
 pub mod token_store;
 pub mod unsaved_changes;
 

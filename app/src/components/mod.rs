@@ -1,5 +1,6 @@
 //! Reusable pieces of the pages.
 
+pub mod account_security;
 pub mod auth_form;
 pub mod comments;
 pub mod header;
@@ -9,6 +10,7 @@ pub mod post_card;
 pub mod time_ago;
 pub mod upvote_button;
 
+pub use account_security::AccountSecurity;
 pub use auth_form::{AuthForm, AuthMode};
 pub use comments::Comments;
 pub use header::Header;

@@ -106,9 +106,84 @@ pub fn validate_login(input: &CredentialsInput) -> Result<Credentials, AppError>
     require_both(input)
 }
 
+/// The body of `PATCH /auth/password`. The issue's snake_case names, and the API's camelCase as aliases.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChangeInput {
+    #[serde(alias = "currentPassword")]
+    pub current_password: Option<String>,
+    #[serde(alias = "newPassword")]
+    pub new_password: Option<String>,
+}
+
+// Never print a password, not even in debug logs.
+impl std::fmt::Debug for PasswordChangeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChangeInput").finish_non_exhaustive()
+    }
+}
+
+/// A password change that passed validation: `new` follows the password rules and differs from `current`.
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+pub const NEW_PASSWORD_SAME: &str = "The new password must differ from the current one";
+
+/// The rules for a password change, run by the change-password form and by both doors.
+pub fn validate_password_change(input: &PasswordChangeInput) -> Result<PasswordChange, AppError> {
+    let present = |field: &Option<String>| field.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+    let (current, new) = match (present(&input.current_password), present(&input.new_password)) {
+        (Some(current), Some(new)) => (current, new),
+        (current, new) => {
+            let missing: Vec<&str> = [("current_password", current.is_none()), ("new_password", new.is_none())]
+                .into_iter()
+                .filter_map(|(name, is_missing)| is_missing.then_some(name))
+                .collect();
+            return Err(AppError::Validation(format!("Missing required fields: {}", missing.join(", "))));
+        }
+    };
+    validate_password(&new)?;
+    if new == current {
+        return Err(AppError::Validation(NEW_PASSWORD_SAME.into()));
+    }
+    Ok(PasswordChange { current, new })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_change_needs_both_fields_a_valid_new_password_and_a_change() {
+        let change = |current: Option<&str>, new: Option<&str>| {
+            validate_password_change(&PasswordChangeInput {
+                current_password: current.map(Into::into),
+                new_password: new.map(Into::into),
+            })
+            .map(|c| (c.current, c.new))
+        };
+        assert_eq!(
+            change(None, Some("")),
+            Err(AppError::Validation("Missing required fields: current_password, new_password".into()))
+        );
+        assert!(matches!(change(Some("old password"), Some("short")), Err(AppError::Validation(_))));
+        assert_eq!(
+            change(Some("same password"), Some("same password")),
+            Err(AppError::Validation(NEW_PASSWORD_SAME.into()))
+        );
+        assert_eq!(change(Some("x"), Some("a new password")), Ok(("x".into(), "a new password".into())));
+    }
+
+    #[test]
+    fn password_change_input_accepts_both_spellings_and_hides_passwords() {
+        let snake: PasswordChangeInput =
+            serde_json::from_str(r#"{"current_password":"old secret","new_password":"new secret"}"#).unwrap();
+        let camel: PasswordChangeInput =
+            serde_json::from_str(r#"{"currentPassword":"old secret","newPassword":"new secret"}"#).unwrap();
+        assert_eq!(snake, camel);
+        assert!(!format!("{snake:?}").contains("secret"));
+    }
 
     fn input(username: Option<&str>, password: Option<&str>) -> CredentialsInput {
         CredentialsInput { username: username.map(Into::into), password: password.map(Into::into) }

@@ -1,8 +1,9 @@
-//! `/u/{id}`: a member's profile and their newest posts. On your own profile the bio is editable.
+//! `/u/{id}`: a member's profile and their newest posts. On your own profile the bio is editable, and the
+//! account's security settings (password, log out everywhere) are there.
 
 use crate::api::users::{get_profile, update_bio};
 use crate::client::{AuthState, use_auth};
-use crate::components::{ErrorState, LoadingSkeleton, MembersOnly, PostCard};
+use crate::components::{AccountSecurity, ErrorState, LoadingSkeleton, MembersOnly, PostCard};
 use crate::error::AppError;
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
@@ -76,6 +77,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 .into_any()
             }}
         </section>
+        {own.then(|| view! { <AccountSecurity/> })}
         <h2 class="section-title">"Posts"</h2>
         {if profile.posts.is_empty() {
             view! { <p class="muted">"No posts yet."</p> }.into_any()

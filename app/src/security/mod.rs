@@ -1,9 +1,18 @@
-//! Server-only security primitives: password hashing, bearer tokens and attempt limiting.
+//! Server-only security primitives: password hashing, bearer tokens, attempt limiting and the short memory of
+//! members' token generations.
 
 pub mod password;
 pub mod rate_limit;
+pub mod session_cache;
 pub mod token;
 
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, RateLimit};
+pub use session_cache::{SESSION_CACHE_TTL, SessionCache};
 pub use token::{Claims, TokenKeys};
+
+/// The address per-client limits and audit events use for a request: the peer, or the client a trusted proxy
+/// named in `X-Forwarded-For`. The server decides it once per request (see `server/src/client_addr.rs`) and both
+/// doors read it from the request's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);

@@ -1,9 +1,10 @@
-//! A fixed-window attempt limiter keyed by client IP, for register and login.
+//! A fixed-window attempt limiter, keyed by client address (register and login) or by username (failed logins).
 //!
 //! It lives in process memory: with several instances each keeps its own count (see the README).
 
 use crate::error::AppError;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
@@ -40,29 +41,43 @@ struct Window {
 const PRUNE_AT: usize = 10_000;
 
 #[derive(Clone)]
-pub struct AttemptLimiter {
+pub struct AttemptLimiter<K = IpAddr> {
     limit: Option<RateLimit>,
-    windows: Arc<Mutex<HashMap<IpAddr, Window>>>,
+    windows: Arc<Mutex<HashMap<K, Window>>>,
 }
 
-impl AttemptLimiter {
+impl<K: Hash + Eq> AttemptLimiter<K> {
     /// `None` disables limiting.
     pub fn new(limit: Option<RateLimit>) -> Self {
         AttemptLimiter { limit, windows: Arc::default() }
     }
 
-    /// Counts one attempt from `ip`; past the limit, says how many seconds until the window resets.
-    pub fn attempt(&self, ip: IpAddr) -> Result<(), AppError> {
-        self.attempt_at(ip, Instant::now())
+    /// Counts one attempt for `key`; past the limit, says how many seconds until the window resets.
+    pub fn attempt(&self, key: K) -> Result<(), AppError> {
+        self.attempt_at(key, Instant::now(), true)
     }
 
-    fn attempt_at(&self, ip: IpAddr, now: Instant) -> Result<(), AppError> {
+    /// Whether `key` is past its limit, without counting an attempt (for limits that count failures only).
+    pub fn check(&self, key: K) -> Result<(), AppError> {
+        self.attempt_at(key, Instant::now(), false)
+    }
+
+    /// Forgets `key`'s count (a successful login clears its name's failures).
+    pub fn forget(&self, key: &K) {
+        self.lock().remove(key);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Window>> {
+        self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn attempt_at(&self, key: K, now: Instant, count: bool) -> Result<(), AppError> {
         let Some(limit) = self.limit else { return Ok(()) };
-        let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut windows = self.lock();
         if windows.len() >= PRUNE_AT {
             windows.retain(|_, w| now.duration_since(w.started) < limit.window);
         }
-        let window = windows.entry(ip).or_insert(Window { started: now, attempts: 0 });
+        let window = windows.entry(key).or_insert(Window { started: now, attempts: 0 });
         if now.duration_since(window.started) >= limit.window {
             *window = Window { started: now, attempts: 0 };
         }
@@ -70,7 +85,9 @@ impl AttemptLimiter {
             let remaining = limit.window.saturating_sub(now.duration_since(window.started));
             return Err(AppError::RateLimited(remaining.as_secs().max(1)));
         }
-        window.attempts += 1;
+        if count {
+            window.attempts += 1;
+        }
         Ok(())
     }
 }
@@ -94,24 +111,37 @@ mod tests {
     fn attempts_past_the_limit_are_refused_with_the_wait() {
         let limiter = AttemptLimiter::new(Some("2/60".parse().unwrap()));
         let start = Instant::now();
-        assert!(limiter.attempt_at(IP, start).is_ok());
-        assert!(limiter.attempt_at(IP, start).is_ok());
-        assert_eq!(limiter.attempt_at(IP, start + Duration::from_secs(20)), Err(AppError::RateLimited(40)));
-        assert!(limiter.attempt_at(OTHER, start).is_ok(), "each client has its own count");
+        assert!(limiter.attempt_at(IP, start, true).is_ok());
+        assert!(limiter.attempt_at(IP, start, true).is_ok());
+        assert_eq!(limiter.attempt_at(IP, start + Duration::from_secs(20), true), Err(AppError::RateLimited(40)));
+        assert!(limiter.attempt_at(OTHER, start, true).is_ok(), "each client has its own count");
     }
 
     #[test]
     fn a_new_window_starts_fresh() {
         let limiter = AttemptLimiter::new(Some("1/60".parse().unwrap()));
         let start = Instant::now();
-        assert!(limiter.attempt_at(IP, start).is_ok());
-        assert!(limiter.attempt_at(IP, start + Duration::from_secs(59)).is_err());
-        assert!(limiter.attempt_at(IP, start + Duration::from_secs(60)).is_ok());
+        assert!(limiter.attempt_at(IP, start, true).is_ok());
+        assert!(limiter.attempt_at(IP, start + Duration::from_secs(59), true).is_err());
+        assert!(limiter.attempt_at(IP, start + Duration::from_secs(60), true).is_ok());
+    }
+
+    #[test]
+    fn checking_does_not_count_and_forgetting_clears() {
+        let limiter = AttemptLimiter::<String>::new(Some("2/60".parse().unwrap()));
+        for _ in 0..5 {
+            assert!(limiter.check("alice".into()).is_ok(), "checks alone never reach the limit");
+        }
+        assert!(limiter.attempt("alice".into()).is_ok());
+        assert!(limiter.attempt("alice".into()).is_ok());
+        assert!(limiter.check("alice".into()).is_err(), "two failures reach the limit");
+        limiter.forget(&"alice".to_owned());
+        assert!(limiter.check("alice".into()).is_ok());
     }
 
     #[test]
     fn no_limit_allows_everything() {
-        let limiter = AttemptLimiter::new(None);
+        let limiter = AttemptLimiter::<IpAddr>::new(None);
         for _ in 0..1000 {
             assert!(limiter.attempt(IP).is_ok());
         }

@@ -1,5 +1,9 @@
 //! Bearer tokens: HS256 JWTs signed with the server secret. Validation pins the algorithm (so `none` and
 //! asymmetric algorithms are refused), requires `exp` and allows only a few seconds of clock skew.
+//!
+//! Besides who and until when, a token says which of the member's token generations it belongs to (`gen`, checked
+//! against the database so every token can be revoked at once) and when the member last typed their password
+//! (`auth_time`, carried unchanged through refreshes so a session, stolen or not, cannot be refreshed forever).
 
 use crate::error::AppError;
 use crate::model::Member;
@@ -19,6 +23,12 @@ pub struct Claims {
     pub username: String,
     pub iat: u64,
     pub exp: u64,
+    /// The member's token generation when this token was signed (tokens from before revocation existed: 0).
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
+    /// When the member last proved their password; a refresh keeps it.
+    #[serde(default, rename = "auth_time")]
+    pub auth_time: u64,
 }
 
 #[derive(Clone)]
@@ -29,7 +39,7 @@ pub struct TokenKeys {
     ttl_seconds: u64,
 }
 
-fn now() -> u64 {
+pub fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
@@ -50,7 +60,12 @@ impl TokenKeys {
         })
     }
 
-    pub fn sign(&self, member: &Member) -> Result<String, AppError> {
+    pub fn ttl_seconds(&self) -> u64 {
+        self.ttl_seconds
+    }
+
+    /// A token for `member` in token generation `generation`, whose password was last checked at `auth_time`.
+    pub fn sign(&self, member: &Member, generation: i64, auth_time: u64) -> Result<String, AppError> {
         let iat = now();
         let claims = Claims {
             sub: member.user_id.to_string(),
@@ -58,6 +73,8 @@ impl TokenKeys {
             username: member.username.clone(),
             iat,
             exp: iat + self.ttl_seconds,
+            generation,
+            auth_time,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
@@ -104,9 +121,10 @@ mod tests {
 
     #[test]
     fn a_signed_token_verifies_with_all_claims() {
-        let claims = keys().verify(&keys().sign(&alice()).unwrap()).unwrap();
+        let claims = keys().verify(&keys().sign(&alice(), 3, 1_000).unwrap()).unwrap();
         assert_eq!((claims.sub.as_str(), claims.user_id, claims.username.as_str()), ("7", 7, "alice"));
         assert_eq!(claims.exp - claims.iat, 3600);
+        assert_eq!((claims.generation, claims.auth_time), (3, 1_000));
     }
 
     #[test]
@@ -123,12 +141,12 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_secret_is_rejected() {
         let other = TokenKeys::new(b"another secret that is long enough!!", 3600).unwrap();
-        assert_rejected(&other.sign(&alice()).unwrap());
+        assert_rejected(&other.sign(&alice(), 0, now()).unwrap());
     }
 
     #[test]
     fn a_tampered_payload_is_rejected() {
-        let token = keys().sign(&alice()).unwrap();
+        let token = keys().sign(&alice(), 0, now()).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         let mut claims: serde_json::Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
@@ -151,7 +169,15 @@ mod tests {
 
     #[test]
     fn other_hmac_algorithms_are_rejected() {
-        let claims = Claims { sub: "7".into(), user_id: 7, username: "alice".into(), iat: now(), exp: now() + 600 };
+        let claims = Claims {
+            sub: "7".into(),
+            user_id: 7,
+            username: "alice".into(),
+            iat: now(),
+            exp: now() + 600,
+            generation: 0,
+            auth_time: now(),
+        };
         let token =
             jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
         assert_rejected(&token);

@@ -1,9 +1,17 @@
-//! Registration, login and the one way a request proves who it is.
+//! Registration, login, the one way a request proves who it is, and the life of tokens: refresh, "log out
+//! everywhere" and password change.
+//!
+//! Audit events (target `audit`) record who did what; the request's span adds the client address and request id.
+//! They never contain a password, a token or a hash.
 
 use super::AppState;
 use crate::error::{AppError, messages};
-use crate::model::auth::{CredentialsInput, validate_login, validate_registration};
+use crate::model::auth::{
+    CredentialsInput, PasswordChangeInput, validate_login, validate_password_change, validate_registration,
+};
 use crate::model::{AuthSession, Member};
+use crate::security::Claims;
+use crate::security::token::now;
 use crate::store::users;
 use std::net::IpAddr;
 
@@ -13,34 +21,118 @@ impl AppState {
         let credentials = validate_registration(&input)?;
         let hash = self.passwords.hash(&credentials.password).await?;
         let member = users::insert_user(&self.db, &credentials.username, &hash).await?;
-        tracing::info!(user_id = member.user_id, "member registered");
-        self.session_for(member)
+        tracing::info!(target: "audit", event = "register", user_id = member.user_id, "member registered");
+        self.session_for(member, 0, now())
     }
 
     pub async fn login(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
         self.auth_attempts.attempt(client)?;
         let credentials = validate_login(&input)?;
+        // Failures are also counted per name, so guessing one member's password from many addresses is limited
+        // too. Names are case-insensitive, and so is the count.
+        let name = credentials.username.to_ascii_lowercase();
+        self.login_failures.check(name.clone())?;
         let user = users::find_credentials(&self.db, &credentials.username).await?;
         // Verify even when the user is unknown (against a decoy) so both failures take the same time.
         let verified =
             self.passwords.verify(&credentials.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
         match user {
-            Some(user) if verified => self.session_for(Member { user_id: user.id, username: user.username }),
-            _ => Err(AppError::Unauthorized(messages::BAD_CREDENTIALS.into())),
+            Some(user) if verified => {
+                self.login_failures.forget(&name);
+                tracing::info!(target: "audit", event = "login", user_id = user.id, "member logged in");
+                let member = Member { user_id: user.id, username: user.username };
+                self.session_for(member, user.token_generation, now())
+            }
+            user => {
+                // Counting may itself reach the limit; this attempt still gets the ordinary answer.
+                let _ = self.login_failures.attempt(name);
+                let user_id = user.map(|u| u.id);
+                tracing::warn!(target: "audit", event = "login_failed", user_id, "login refused: bad credentials");
+                Err(AppError::Unauthorized(messages::BAD_CREDENTIALS.into()))
+            }
         }
     }
 
-    /// The member behind an `Authorization` header value: `Bearer <token>` with a valid token of an existing
-    /// user. Tokens anywhere else (query string, cookies) are deliberately never looked at.
+    /// The member behind an `Authorization` header value: `Bearer <token>` with a valid, unrevoked token of an
+    /// existing user. Tokens anywhere else (query string, cookies) are deliberately never looked at.
     pub async fn authenticate(&self, authorization: Option<&[u8]>) -> Result<Member, AppError> {
-        let token = authorization.and_then(bearer_token).ok_or_else(AppError::token_required)?;
-        let claims = self.tokens.verify(token)?;
-        // The signature proves we issued it; the look-up proves the member still exists (and has their current name).
-        users::find_member(&self.db, claims.user_id).await?.ok_or_else(AppError::token_invalid)
+        self.authenticate_claims(authorization).await.map(|(member, _)| member)
     }
 
-    fn session_for(&self, member: Member) -> Result<AuthSession, AppError> {
-        let token = self.tokens.sign(&member)?;
+    async fn authenticate_claims(&self, authorization: Option<&[u8]>) -> Result<(Member, Claims), AppError> {
+        let token = authorization.and_then(bearer_token).ok_or_else(AppError::token_required)?;
+        let claims = self.tokens.verify(token)?;
+        // The signature proves we issued it; the member's current generation proves it was not revoked since
+        // (and that the member still exists, with their current name).
+        let (member, generation) = self.current_session(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        if generation != claims.generation {
+            tracing::debug!(user_id = member.user_id, "refused a revoked token");
+            return Err(AppError::token_invalid());
+        }
+        tracing::Span::current().record("user_id", member.user_id);
+        Ok((member, claims))
+    }
+
+    /// The member and their token generation: from the few-second cache, else from the database.
+    async fn current_session(&self, user_id: i64) -> Result<Option<(Member, i64)>, AppError> {
+        if let Some(hit) = self.sessions.get(user_id) {
+            return Ok(Some(hit));
+        }
+        let found = users::find_session(&self.db, user_id).await?;
+        if let Some((member, generation)) = &found {
+            self.sessions.put(member.clone(), *generation);
+        }
+        Ok(found)
+    }
+
+    /// A fresh token for a still-valid one: same member, same generation, same `auth_time`, a new `exp`. Refused
+    /// once the password was last entered more than the maximum session age ago.
+    pub async fn refresh(&self, authorization: Option<&[u8]>) -> Result<AuthSession, AppError> {
+        let (member, claims) = self.authenticate_claims(authorization).await?;
+        let auth_time = if claims.auth_time == 0 { claims.iat } else { claims.auth_time };
+        if now().saturating_sub(auth_time) >= self.session_max_seconds {
+            tracing::info!(target: "audit", event = "refresh_refused", user_id = member.user_id, "session too old");
+            return Err(AppError::Unauthorized(messages::SESSION_TOO_OLD.into()));
+        }
+        tracing::info!(target: "audit", event = "refresh", user_id = member.user_id, "token refreshed");
+        self.session_for(member, claims.generation, auth_time)
+    }
+
+    /// Revokes every token the member holds, the caller's included.
+    pub async fn logout_all(&self, member: &Member) -> Result<(), AppError> {
+        let generation = users::revoke_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        // This instance refuses the old tokens at once; the others once their cache entry expires.
+        self.sessions.put(member.clone(), generation);
+        tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
+        Ok(())
+    }
+
+    /// Checks the current password, stores the new one and revokes every older token; returns a token for the
+    /// new generation so the member stays signed in where they changed it.
+    pub async fn change_password(&self, member: &Member, input: PasswordChangeInput) -> Result<AuthSession, AppError> {
+        let change = validate_password_change(&input)?;
+        // Guessing the current password with a stolen token counts against the same per-name limit as logins.
+        let name = member.username.to_ascii_lowercase();
+        self.login_failures.check(name.clone())?;
+        let user =
+            users::find_credentials_by_id(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        if !self.passwords.verify(&change.current, Some(&user.password_hash)).await? {
+            let _ = self.login_failures.attempt(name);
+            tracing::warn!(target: "audit", event = "password_change_failed", user_id = member.user_id, "wrong current password");
+            return Err(AppError::Validation(messages::CURRENT_PASSWORD_WRONG.into()));
+        }
+        let new_hash = self.passwords.hash(&change.new).await?;
+        let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
+            .await?
+            .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
+        self.login_failures.forget(&name);
+        self.sessions.put(member.clone(), generation);
+        tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
+        self.session_for(member.clone(), generation, now())
+    }
+
+    fn session_for(&self, member: Member, generation: i64, auth_time: u64) -> Result<AuthSession, AppError> {
+        let token = self.tokens.sign(&member, generation, auth_time)?;
         Ok(AuthSession { token, user_id: member.user_id, username: member.username })
     }
 }

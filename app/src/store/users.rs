@@ -4,12 +4,13 @@ use super::{Db, on_pool, on_write_pool};
 use crate::error::{AppError, messages};
 use crate::model::Member;
 
-/// What login needs to check a password.
+/// What login needs to check a password, and the generation its new token belongs to.
 #[derive(sqlx::FromRow)]
 pub struct UserCredentials {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
+    pub token_generation: i64,
 }
 
 /// Inserts a member; the unique index on `lower(username)` turns a taken name (or a lost race for one) into
@@ -34,7 +35,7 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
 pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, AppError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_as::<_, UserCredentials>(
-            "SELECT id, username, password_hash FROM users WHERE lower(username) = lower($1)",
+            "SELECT id, username, password_hash, token_generation FROM users WHERE lower(username) = lower($1)",
         )
         .bind(username)
         .fetch_optional(pool)
@@ -42,14 +43,60 @@ pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCred
     }))
 }
 
-pub async fn find_member(db: &Db, user_id: i64) -> Result<Option<Member>, AppError> {
+pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<UserCredentials>, AppError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_as::<_, UserCredentials>(
+            "SELECT id, username, password_hash, token_generation FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// The member and their current token generation (which every accepted token must carry).
+pub async fn find_session(db: &Db, user_id: i64) -> Result<Option<(Member, i64)>, AppError> {
     let row = on_pool!(db, |pool| {
-        sqlx::query_as::<_, (i64, String)>("SELECT id, username FROM users WHERE id = $1")
+        sqlx::query_as::<_, (i64, String, i64)>("SELECT id, username, token_generation FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(pool)
             .await?
     });
-    Ok(row.map(|(user_id, username)| Member { user_id, username }))
+    Ok(row.map(|(user_id, username, generation)| (Member { user_id, username }, generation)))
+}
+
+/// Revokes every token of the member by moving to the next generation; returns it (`None`: no such member).
+pub async fn revoke_tokens(db: &Db, user_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(on_write_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// Replaces the password and revokes every token, in one statement that only applies if the hash is still the
+/// one the caller verified against: two concurrent changes cannot both succeed on a stale check. Returns the new
+/// generation, or `None` when the hash changed meanwhile.
+pub async fn replace_password(
+    db: &Db,
+    user_id: i64,
+    verified_hash: &str,
+    new_hash: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(on_write_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>(
+            "UPDATE users SET password_hash = $3, token_generation = token_generation + 1 \
+             WHERE id = $1 AND password_hash = $2 RETURNING token_generation",
+        )
+        .bind(user_id)
+        .bind(verified_hash)
+        .bind(new_hash)
+        .fetch_optional(pool)
+        .await?
+    }))
 }
 
 /// A profile's own fields: (username, bio, created_at).

@@ -3,14 +3,15 @@
 
 use app::error::AppError;
 use app::model::Member;
+use app::security::ClientAddr;
 use app::service::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 /// The authenticated member: `Authorization: Bearer <token>` or 401.
 pub struct CurrentMember(pub Member);
@@ -28,7 +29,7 @@ where
     }
 }
 
-/// The peer's IP address, for per-client limits.
+/// The client's address for per-client limits, as the server's proxy policy decided it (`client_addr.rs`).
 pub struct ClientIp(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
@@ -37,9 +38,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| ClientIp(addr.ip()))
-            .ok_or_else(|| AppError::internal("server started without connection info"))
+            .get::<ClientAddr>()
+            .map(|ClientAddr(ip)| ClientIp(*ip))
+            .ok_or_else(|| AppError::internal("client address layer missing"))
     }
 }
 
@@ -72,7 +73,7 @@ fn json_rejection(rejection: JsonRejection) -> Response {
             (StatusCode::BAD_REQUEST, format!("Invalid request body: {}", data_error_detail(&err.body_text())))
         }
         _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            (StatusCode::PAYLOAD_TOO_LARGE, crate::http::PAYLOAD_TOO_LARGE.to_owned())
+            (StatusCode::PAYLOAD_TOO_LARGE, crate::limits::PAYLOAD_TOO_LARGE.to_owned())
         }
         _ => (rejection.status(), "Could not read the request body".to_owned()),
     };

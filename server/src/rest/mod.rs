@@ -17,11 +17,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use extract::{ClientIp, CurrentMember, JsonBody, QueryParams};
 
-pub fn router() -> Router<ServerState> {
+/// The REST routes. `cors_origins`: browser origins allowed to call them (FRONTEND_URL); see `browser_policy`.
+pub fn router(cors_origins: &[String]) -> Router<ServerState> {
     let auth = Router::new()
         .route("/register", post(auth::register))
         .route("/login", post(auth::login))
         .route("/me", get(auth::me).patch(users::update_bio))
+        .route("/refresh", post(auth::refresh))
+        .route("/logout-all", post(auth::logout_all))
+        .route("/password", axum::routing::patch(auth::change_password))
         // Tokens must never sit in a shared or browser cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let posts = Router::new()
@@ -31,10 +35,18 @@ pub fn router() -> Router<ServerState> {
         .route("/{id}/comments", get(posts::list_comments).post(posts::add_comment))
         .route("/{id}/comments/{comment_id}", axum::routing::delete(posts::delete_comment));
     let users = Router::new().route("/{id}", get(users::show));
+    let cors = crate::browser_policy::cors(cors_origins);
+    let api = |router: Router<ServerState>| {
+        let router = api_errors(router);
+        match &cors {
+            Some(cors) => router.layer(cors.clone()),
+            None => router,
+        }
+    };
     Router::new()
-        .nest("/auth", api_errors(auth))
-        .nest("/posts", api_errors(posts))
-        .nest("/users", api_errors(users))
+        .nest("/auth", api(auth))
+        .nest("/posts", api(posts))
+        .nest("/users", api(users))
         .route("/healthz", get(health::healthz))
 }
 

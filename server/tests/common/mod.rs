@@ -15,7 +15,9 @@ pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
 pub struct TestServer {
     pub base: String,
     pub http: Client,
-    pub database: TestDatabase,
+    /// The database this server owns (and drops with it); `None` for a second instance on another's database.
+    pub database: Option<TestDatabase>,
+    database_url: String,
 }
 
 impl TestServer {
@@ -30,20 +32,33 @@ impl TestServer {
 
     /// Starts on `database` (its URL unless `vars` names another DATABASE_URL).
     pub async fn start_on(database: TestDatabase, vars: &[(&str, &str)]) -> TestServer {
+        let mut server = TestServer::start_on_url(database.url(), vars).await;
+        server.database = Some(database);
+        server
+    }
+
+    /// Another instance on this server's database, as a second server behind a load balancer would be.
+    pub async fn second_instance(&self, vars: &[(&str, &str)]) -> TestServer {
+        TestServer::start_on_url(self.database_url.clone(), vars).await
+    }
+
+    async fn start_on_url(database_url: String, vars: &[(&str, &str)]) -> TestServer {
         let mut env: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".into(), database.url()),
+            ("DATABASE_URL".into(), database_url),
             ("JWT_SECRET".into(), SECRET.into()),
             ("BCRYPT_COST".into(), "4".into()),
             ("AUTH_RATE_LIMIT".into(), "off".into()),
+            ("LOGIN_FAILURE_LIMIT".into(), "off".into()),
         ]);
         env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
         let state = bulletin::build_state(&config).await.unwrap();
-        let router = bulletin::router(bulletin::leptos_options(&config), state);
+        let router = bulletin::router(bulletin::leptos_options(&config), state, &config.http);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(bulletin::serve(listener, router, std::future::pending()));
-        TestServer { base, http: Client::new(), database }
+        let policy = config.http.clone();
+        tokio::spawn(async move { bulletin::serve(listener, router, &policy, std::future::pending()).await });
+        TestServer { base, http: Client::new(), database: None, database_url: config.database_url }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,125 @@
+//! Limits every request lives within: 64 KiB bodies on every route (server functions included, declared or
+//! chunked), a deadline (408), a header read timeout, and a graceful drain on SIGTERM.
+
+mod common;
+
+use common::{TestServer, assert_error};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const TOO_LARGE: &str = "Request body too large (limit 64 KiB)";
+
+/// A body sent without Content-Length (chunked), 8 KiB at a time.
+fn chunked(total: usize) -> reqwest::Body {
+    let chunks = (0..total.div_ceil(8192)).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 8192]));
+    reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_get_413_on_server_functions_declared_or_chunked() {
+    let server = TestServer::start().await;
+    let big = format!("username=alice&password={}", "a".repeat(70 * 1024));
+    let declared = server
+        .http
+        .post(server.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_error(declared, 413, TOO_LARGE).await;
+
+    for path in ["/api/login", "/api/create_post", "/auth/login", "/posts"] {
+        let response = server
+            .http
+            .post(server.url(path))
+            .header("content-type", "application/json")
+            .body(chunked(100 * 1024))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 413, TOO_LARGE).await;
+    }
+    // Just under the limit is read (and then judged on its content).
+    let small = server.http.post(server.url("/api/login")).body(chunked(8192)).send().await.unwrap();
+    assert_ne!(small.status(), 413);
+}
+
+/// Sends `head` (and nothing more) on a raw connection, then waits for whatever the server does.
+async fn stall_after(base: &str, head: &str) -> (Duration, String) {
+    let mut stream = TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server held a stalled connection for 10 s");
+    (started.elapsed(), String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn a_request_whose_body_never_arrives_gets_408_after_the_deadline() {
+    let server = TestServer::start_with(&[("REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    let head =
+        "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
+    let (waited, answer) = stall_after(&server.base, head).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#"{"error":"Request timed out"}"#), "{answer}");
+    assert!(waited < Duration::from_secs(3), "answered after {waited:?}");
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    let server = TestServer::start_with(&[("REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    let (waited, answer) = stall_after(&server.base, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await;
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(waited < Duration::from_secs(4), "disconnected after {waited:?}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_requests_in_flight_finish_then_exits() {
+    let database = common::database::TestDatabase::fresh_sqlite();
+    let addr =
+        format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .env("DATABASE_URL", database.url())
+        .env("JWT_SECRET", common::SECRET)
+        .env("BCRYPT_COST", "4")
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // A registration whose body is half sent when the signal arrives.
+    let body = r#"{"username":"draining","password":"long enough"}"#;
+    let (first, rest) = body.split_at(20);
+    let mut stream = TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = process.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // New connections are refused while the old request is still being served.
+    assert!(TcpStream::connect(&addr).await.is_err(), "still accepting after SIGTERM");
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = tokio::time::timeout(Duration::from_secs(10), process.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "exit status {status}");
+}

@@ -1,0 +1,209 @@
+//! The life of tokens: refresh, "log out everywhere" (on this instance at once, on another within seconds), and
+//! password change — through both doors.
+
+mod common;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::{SECRET, Session, TestServer, assert_error, expect_json};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn claims(token: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap()
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+fn with_token(session: &Session, token: &str) -> Session {
+    Session { token: token.to_owned(), ..session.clone() }
+}
+
+async fn refresh(server: &TestServer, token: Option<&str>) -> reqwest::Response {
+    let mut request = server.http.post(server.url("/auth/refresh"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn tokens_live_one_hour_unless_configured() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let claims = claims(&alice.token);
+    assert_eq!(claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(), 3600);
+}
+
+#[tokio::test]
+async fn refresh_returns_a_fresh_token_for_the_same_member_through_both_doors() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await; // so the new token's iat differs
+
+    let body = expect_json(refresh(&server, Some(&alice.token)).await, 200).await;
+    assert_eq!((body["userId"].as_i64(), body["username"].as_str()), (Some(alice.user_id), Some("alice")));
+    let fresh = body["token"].as_str().unwrap();
+    let (old, new) = (claims(&alice.token), claims(fresh));
+    assert!(new["exp"].as_u64() > old["exp"].as_u64(), "{old} → {new}");
+    assert_eq!(new["auth_time"], old["auth_time"], "refreshing does not count as typing the password");
+    let me = server.me(Some(&format!("Bearer {fresh}"))).await;
+    assert_eq!(me.status(), StatusCode::OK);
+    // The old token keeps working until it expires: refreshing is not revoking.
+    assert_eq!(server.me(Some(&format!("Bearer {}", alice.token))).await.status(), StatusCode::OK);
+
+    let via_server_fn = expect_json(server.server_fn("refresh", &[], Some(&alice.token)).await, 200).await;
+    assert_eq!(via_server_fn["userId"].as_i64(), Some(alice.user_id));
+}
+
+#[tokio::test]
+async fn refresh_needs_a_valid_token() {
+    let server = TestServer::start().await;
+    assert_error(refresh(&server, None).await, 401, "Authorization token required").await;
+    assert_error(refresh(&server, Some("not.a.token")).await, 401, "Invalid or expired token").await;
+    assert_error(server.server_fn("refresh", &[], None).await, 401, "Authorization token required").await;
+}
+
+#[tokio::test]
+async fn a_session_cannot_be_refreshed_past_its_maximum_age() {
+    let server = TestServer::start_with(&[("SESSION_MAX_SECONDS", "600")]).await;
+    let alice = server.member("alice").await;
+    // A token whose password check was 11 minutes ago, otherwise valid (same secret, current generation).
+    let mut old = claims(&alice.token);
+    old["auth_time"] = json!(now() - 660);
+    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
+    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &old, &key).unwrap();
+    assert_eq!(server.me(Some(&format!("Bearer {token}"))).await.status(), StatusCode::OK, "still valid");
+    assert_error(refresh(&server, Some(&token)).await, 401, "Your session is too old to renew. Please log in again.")
+        .await;
+}
+
+#[tokio::test]
+async fn logout_all_revokes_every_token_for_reads_and_writes() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let login = json!({"username": "alice", "password": "long enough"});
+    let second = expect_json(server.post_json("/auth/login", login.clone()).await, 200).await;
+    let laptop = with_token(&alice, second["token"].as_str().unwrap());
+    let bob = server.member("bob").await;
+    let post = server.post_as(&alice, "Before", "revocation").await;
+
+    let response = server.call("POST", "/auth/logout-all", Some(&alice), None).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    for who in [&alice, &laptop] {
+        assert_error(server.call("GET", "/posts", Some(who), None).await, 401, "Invalid or expired token").await;
+        let write = server.call("POST", "/posts", Some(who), Some(json!({"title": "After", "body": "revocation"})));
+        assert_error(write.await, 401, "Invalid or expired token").await;
+        assert_error(server.server_fn("me", &[], Some(&who.token)).await, 401, "Invalid or expired token").await;
+        assert_error(refresh(&server, Some(&who.token)).await, 401, "Invalid or expired token").await;
+    }
+    // Other members are untouched, and logging in again works.
+    assert_eq!(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await.status(), 200);
+    let again = expect_json(server.post_json("/auth/login", login).await, 200).await;
+    let again = with_token(&alice, again["token"].as_str().unwrap());
+    assert_eq!(server.call("GET", "/posts", Some(&again), None).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logout_all_through_the_server_function() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    assert_eq!(server.server_fn("logout_all", &[], Some(&alice.token)).await.status(), StatusCode::OK);
+    assert_error(server.call("GET", "/posts", Some(&alice), None).await, 401, "Invalid or expired token").await;
+    assert_error(server.server_fn("logout_all", &[], None).await, 401, "Authorization token required").await;
+}
+
+#[tokio::test]
+async fn a_revocation_reaches_another_instance_within_five_seconds() {
+    let first = TestServer::start().await;
+    let second = first.second_instance(&[]).await;
+    let alice = first.member("alice").await;
+    // The second instance has seen (and cached) the token as valid.
+    assert_eq!(second.call("GET", "/posts", Some(&alice), None).await.status(), StatusCode::OK);
+
+    assert_eq!(first.call("POST", "/auth/logout-all", Some(&alice), None).await.status(), StatusCode::NO_CONTENT);
+    let revoked = Instant::now();
+    assert_eq!(first.call("GET", "/posts", Some(&alice), None).await.status(), 401, "at once where it was revoked");
+    loop {
+        let read = second.call("GET", "/posts", Some(&alice), None).await.status();
+        let write =
+            second.call("POST", "/posts", Some(&alice), Some(json!({"title": "t", "body": "b"}))).await.status();
+        if read == StatusCode::UNAUTHORIZED && write == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(revoked.elapsed() < Duration::from_secs(6), "still accepted after {:?}", revoked.elapsed());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn change_password(server: &TestServer, who: &Session, body: Value) -> reqwest::Response {
+    server.call("PATCH", "/auth/password", Some(who), Some(body)).await
+}
+
+#[tokio::test]
+async fn changing_the_password_revokes_older_tokens_and_returns_a_fresh_one() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let body = json!({"current_password": "long enough", "new_password": "a brand new secret"});
+    let changed = expect_json(change_password(&server, &alice, body).await, 200).await;
+    assert_eq!(changed["userId"].as_i64(), Some(alice.user_id));
+    let fresh = with_token(&alice, changed["token"].as_str().unwrap());
+
+    assert_error(server.call("GET", "/posts", Some(&alice), None).await, 401, "Invalid or expired token").await;
+    assert_eq!(server.call("GET", "/posts", Some(&fresh), None).await.status(), StatusCode::OK);
+    let old_login = server.post_json("/auth/login", json!({"username": "alice", "password": "long enough"}));
+    assert_error(old_login.await, 401, "Invalid username or password").await;
+    let new_login = server.post_json("/auth/login", json!({"username": "alice", "password": "a brand new secret"}));
+    assert_eq!(new_login.await.status(), StatusCode::OK);
+
+    // The SPA's door, with the API's camelCase spelling accepted by REST as well.
+    let args = [("current_password", "a brand new secret"), ("new_password", "yet another secret")];
+    let via_server_fn = expect_json(server.server_fn("change_password", &args, Some(&fresh.token)).await, 200).await;
+    let newest = with_token(&alice, via_server_fn["token"].as_str().unwrap());
+    assert_error(server.call("GET", "/posts", Some(&fresh), None).await, 401, "Invalid or expired token").await;
+    let camel = json!({"currentPassword": "yet another secret", "newPassword": "and one more secret"});
+    assert_eq!(change_password(&server, &newest, camel).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_password_change_is_validated_and_checks_the_current_password() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let wrong = json!({"current_password": "not my password", "new_password": "a brand new secret"});
+    assert_error(change_password(&server, &alice, wrong).await, 400, "Current password is incorrect").await;
+    let missing = json!({"current_password": "long enough"});
+    assert_error(change_password(&server, &alice, missing).await, 400, "Missing required fields: new_password").await;
+    let short = json!({"current_password": "long enough", "new_password": "short"});
+    assert_error(change_password(&server, &alice, short).await, 400, "Password must be at least 8 characters").await;
+    let same = json!({"current_password": "long enough", "new_password": "long enough"});
+    assert_error(
+        change_password(&server, &alice, same).await,
+        400,
+        "The new password must differ from the current one",
+    )
+    .await;
+    let anonymous = server.http.patch(server.url("/auth/password")).json(&json!({})).send().await.unwrap();
+    assert_error(anonymous, 401, "Authorization token required").await;
+    // None of that changed anything: the token and the password still work.
+    assert_eq!(server.call("GET", "/posts", Some(&alice), None).await.status(), StatusCode::OK);
+    let login = server.post_json("/auth/login", json!({"username": "alice", "password": "long enough"}));
+    assert_eq!(login.await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_limited_like_logins() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "2/600")]).await;
+    let alice = server.member("alice").await;
+    let wrong = json!({"current_password": "guess number one", "new_password": "a brand new secret"});
+    for _ in 0..2 {
+        assert_eq!(change_password(&server, &alice, wrong.clone()).await.status(), StatusCode::BAD_REQUEST);
+    }
+    let limited = change_password(&server, &alice, wrong).await;
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_error(limited, 429, "Too many attempts, try again later").await;
+}
