@@ -12,7 +12,8 @@ E2E_DIR := $(CURDIR)/target/e2e
 WASM_BUDGET_GZIP_BYTES := 436000
 E2E_ADDR := 127.0.0.1:3100
 
-.PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget clean-data
+.PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget \
+	fuzz fuzz-bounded clean-data
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
@@ -35,6 +36,15 @@ bench: build
 		$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
 	python3 bench/run.py
 
+## fuzz: release build, then schemathesis (PyPI, into .tools/venv) against it: every operation of /openapi.json,
+## FUZZ_EXAMPLES=200 examples per operation and phase, all checks, stateful links; FUZZ_SEED replays a run
+fuzz: build
+	bash scripts/fuzz.sh
+
+## fuzz-bounded: the same on the release build that e2e made, 50 examples per operation (part of `make test`)
+fuzz-bounded:
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} bash scripts/fuzz.sh
+
 ## tools: one-time installs of the build tools (idempotent)
 tools:
 	@bash scripts/install-tools.sh
@@ -44,8 +54,8 @@ test-tools:
 	@bash scripts/install-test-tools.sh
 
 ## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, the cluster and
-## fault tests, Playwright journeys on the release build
-test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget
+## fault tests, Playwright journeys on the release build, a bounded schemathesis run against it
+test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget fuzz-bounded
 	@echo "==> all checks passed"
 
 fmt-check:

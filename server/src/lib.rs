@@ -1,11 +1,13 @@
 //! The Bulletin server: configuration, the router that joins both doors, and serving.
 
+mod api_docs;
 mod audit;
 mod browser_policy;
 pub mod client_addr;
 pub mod config;
 pub mod http;
 pub mod limits;
+pub mod openapi;
 pub mod rest;
 mod secret;
 pub mod seed;
@@ -86,8 +88,10 @@ pub fn router(leptos_options: LeptosOptions, app: AppState, policy: &HttpPolicy)
         browser_policy::set_page_policy();
     };
     let shell_options = state.leptos_options.clone();
+    let (rest, document) = rest::router(&policy.cors_origins);
     let router = Router::new()
-        .merge(rest::router(&policy.cors_origins))
+        .merge(rest)
+        .merge(api_docs::router(document))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))
         .with_state(state)

@@ -175,7 +175,7 @@ async fn a_password_change_is_validated_and_checks_the_current_password() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let wrong = json!({"current_password": "not my password", "new_password": "a brand new secret"});
-    assert_error(change_password(&server, &alice, wrong).await, 400, "Current password is incorrect").await;
+    assert_error(change_password(&server, &alice, wrong).await, 403, "Current password is incorrect").await;
     let missing = json!({"current_password": "long enough"});
     assert_error(change_password(&server, &alice, missing).await, 400, "Missing required fields: new_password").await;
     let short = json!({"current_password": "long enough", "new_password": "short"});
@@ -183,7 +183,7 @@ async fn a_password_change_is_validated_and_checks_the_current_password() {
     let same = json!({"current_password": "long enough", "new_password": "long enough"});
     assert_error(
         change_password(&server, &alice, same).await,
-        400,
+        409,
         "The new password must differ from the current one",
     )
     .await;
@@ -201,7 +201,7 @@ async fn guessing_the_current_password_is_limited_like_logins() {
     let alice = server.member("alice").await;
     let wrong = json!({"current_password": "guess number one", "new_password": "a brand new secret"});
     for _ in 0..2 {
-        assert_eq!(change_password(&server, &alice, wrong.clone()).await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(change_password(&server, &alice, wrong.clone()).await.status(), StatusCode::FORBIDDEN);
     }
     let limited = change_password(&server, &alice, wrong).await;
     assert!(limited.headers().contains_key("retry-after"));

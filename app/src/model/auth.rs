@@ -33,6 +33,7 @@ impl std::fmt::Debug for Credentials {
 /// What register and login return: the bearer token and who it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthSession {
     pub token: String,
     pub user_id: i64,
@@ -42,6 +43,7 @@ pub struct AuthSession {
 /// An authenticated member, as `GET /auth/me` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Member {
     pub user_id: i64,
     pub username: String,
@@ -144,8 +146,9 @@ pub fn validate_password_change(input: &PasswordChangeInput) -> Result<PasswordC
         }
     };
     validate_password(&new)?;
+    // Well-formed, but at odds with the account's current state: a conflict rather than a malformed request.
     if new == current {
-        return Err(AppError::Validation(NEW_PASSWORD_SAME.into()));
+        return Err(AppError::Conflict(NEW_PASSWORD_SAME.into()));
     }
     Ok(PasswordChange { current, new })
 }
@@ -170,7 +173,7 @@ mod tests {
         assert!(matches!(change(Some("old password"), Some("short")), Err(AppError::Validation(_))));
         assert_eq!(
             change(Some("same password"), Some("same password")),
-            Err(AppError::Validation(NEW_PASSWORD_SAME.into()))
+            Err(AppError::Conflict(NEW_PASSWORD_SAME.into()))
         );
         assert_eq!(change(Some("x"), Some("a new password")), Ok(("x".into(), "a new password".into())));
     }

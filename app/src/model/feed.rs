@@ -46,12 +46,14 @@ pub enum Cursor {
     Top { upvotes: i64, id: i64 },
 }
 
+/// A parameter, when present, must be exactly what the API describes: digits only (no sign, no spaces, not
+/// empty), at least 1. Leniency here would make the published contract a lie for every client that reads it.
 fn positive(name: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(default),
-        Some(text) => text
-            .parse::<i64>()
-            .ok()
+    match raw {
+        None => Ok(default),
+        Some(text) => Some(text)
+            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<i64>().ok())
             .filter(|n| *n >= 1)
             .ok_or_else(|| AppError::Validation(format!("{name} must be a whole number of at least 1"))),
     }
@@ -61,8 +63,8 @@ impl FeedQueryInput {
     pub fn parse(&self) -> Result<FeedQuery, AppError> {
         let page = positive("page", self.page.as_deref(), 1)?;
         let limit = positive("limit", self.limit.as_deref(), LIMIT_DEFAULT)?.min(LIMIT_MAX);
-        let sort = match self.sort.as_deref().map(str::trim) {
-            None | Some("") | Some("newest") => PostSort::Newest,
+        let sort = match self.sort.as_deref() {
+            None | Some("newest") => PostSort::Newest,
             Some("top") => PostSort::Top,
             Some(_) => return Err(AppError::Validation("sort must be newest or top".into())),
         };
@@ -73,7 +75,8 @@ impl FeedQueryInput {
                 return Err(AppError::Validation(format!("q must be at most {SEARCH_MAX} characters")));
             }
         }
-        let after = match self.cursor.as_deref().map(str::trim) {
+        // An empty cursor is "from the start", so a client can loop with `cursor=<last next_cursor>` from "".
+        let after = match self.cursor.as_deref() {
             None | Some("") => None,
             Some(text) => {
                 Some(Cursor::decode(text, sort).ok_or_else(|| AppError::Validation("Invalid cursor".into()))?)
@@ -157,11 +160,22 @@ mod tests {
 
     #[test]
     fn non_numeric_or_small_numbers_are_refused() {
-        for (name, value) in [("page", "0"), ("page", "-1"), ("page", "two"), ("limit", "0"), ("limit", "1.5")] {
+        for (name, value) in [
+            ("page", "0"),
+            ("page", "-1"),
+            ("page", "two"),
+            ("page", ""),
+            ("page", "+2"),
+            ("page", " 2"),
+            ("limit", "0"),
+            ("limit", "1.5"),
+        ] {
             let err = query(&[(name, value)]).unwrap_err();
             assert_eq!(err, AppError::Validation(format!("{name} must be a whole number of at least 1")));
         }
         assert!(query(&[("sort", "oldest")]).is_err());
+        assert!(query(&[("sort", "")]).is_err(), "present means valid: an empty sort is not one of the two");
+        assert_eq!(query(&[("cursor", "")]).unwrap().after, None, "an empty cursor starts at the beginning");
     }
 
     #[test]

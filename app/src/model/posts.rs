@@ -19,6 +19,7 @@ pub const NOT_YOUR_COMMENT_DELETE: &str = "You can only delete your own comments
 /// A post as every listing and page shows it, from the point of view of the member asking (`viewer_upvoted`).
 /// Timestamps are RFC 3339 UTC strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Post {
     pub id: i64,
     pub title: String,
@@ -33,6 +34,7 @@ pub struct Post {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,
     pub post_id: i64,
@@ -44,6 +46,7 @@ pub struct Comment {
 
 /// `GET /posts/{id}`: the post and its comments, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PostWithComments {
     #[serde(flatten)]
     pub post: Post,
@@ -52,6 +55,7 @@ pub struct PostWithComments {
 
 /// One page of the feed. `next_cursor` continues after the last post by keyset; `None` on the last page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PostPage {
     pub posts: Vec<Post>,
     pub total: i64,
@@ -61,6 +65,7 @@ pub struct PostPage {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UpvoteState {
     pub upvotes: i64,
     pub upvoted: bool,
@@ -73,11 +78,19 @@ pub struct NewPostInput {
     pub body: Option<String>,
 }
 
-/// `PATCH /posts/{id}`: either or both fields.
+/// `PATCH /posts/{id}`: either or both fields. A field may be left out, but not sent as `null`: "null" would
+/// read as "clear it", which a post's title and body cannot be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostPatchInput {
+    #[serde(default, deserialize_with = "present_string")]
     pub title: Option<String>,
+    #[serde(default, deserialize_with = "present_string")]
     pub body: Option<String>,
+}
+
+/// A field that, when present, must be a string (`null` is refused; absence is `#[serde(default)]`).
+fn present_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +188,13 @@ mod tests {
 
     fn validation(message: &str) -> AppError {
         AppError::Validation(message.into())
+    }
+
+    #[test]
+    fn a_patch_field_may_be_absent_but_not_null() {
+        let absent: PostPatchInput = serde_json::from_str(r#"{"title": "Hello"}"#).unwrap();
+        assert_eq!((absent.title.as_deref(), absent.body), (Some("Hello"), None));
+        assert!(serde_json::from_str::<PostPatchInput>(r#"{"title": "Hello", "body": null}"#).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub const PROFILE_POSTS: i64 = 20;
 
 /// `GET /users/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub id: i64,
     pub username: String,

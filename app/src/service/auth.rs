@@ -119,7 +119,8 @@ impl AppState {
         if !self.passwords.verify(&change.current, Some(&user.password_hash)).await? {
             let _ = self.login_failures.attempt(name);
             tracing::warn!(target: "audit", event = "password_change_failed", user_id = member.user_id, "wrong current password");
-            return Err(AppError::Validation(messages::CURRENT_PASSWORD_WRONG.into()));
+            // 403, not 401: the token is fine (a 401 would end the session), the proof for this action is not.
+            return Err(AppError::Forbidden(messages::CURRENT_PASSWORD_WRONG.into()));
         }
         let new_hash = self.passwords.hash(&change.new).await?;
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)

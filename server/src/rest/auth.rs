@@ -1,4 +1,6 @@
 use super::{ClientIp, CurrentMember, JsonBody};
+use crate::openapi::ErrorBody;
+use crate::openapi::schemas::*;
 use app::error::AppError;
 use app::model::auth::{CredentialsInput, PasswordChangeInput};
 use app::model::{AuthSession, Member};
@@ -7,6 +9,14 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 
+#[utoipa::path(post, path = "/register", tag = "auth", security(()), summary = "Create an account and sign in",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered; the token signs every later call", body = AuthSession),
+        (status = 409, description = "Username already taken (regardless of case)", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -15,6 +25,14 @@ pub async fn register(
     Ok((StatusCode::CREATED, Json(state.register(ip, input).await?)))
 }
 
+#[utoipa::path(post, path = "/login", tag = "auth", security(()), summary = "Sign in",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthSession),
+        (status = 401, description = "Invalid username or password", body = ErrorBody),
+        (status = 429, description = "Too many attempts from this address, or for this username", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -23,17 +41,24 @@ pub async fn login(
     Ok(Json(state.login(ip, input).await?))
 }
 
+#[utoipa::path(get, path = "/me", tag = "auth", summary = "Who the token belongs to",
+    responses((status = 200, description = "The member", body = Member)))]
 pub async fn me(CurrentMember(member): CurrentMember) -> Json<Member> {
     Json(member)
 }
 
 /// `POST /auth/refresh`: a fresh token for a still-valid one (the header is read here, not by `CurrentMember`,
 /// because the service needs the token's own claims).
+#[utoipa::path(post, path = "/refresh", tag = "auth", summary = "Trade a valid token for a fresh one",
+    responses((status = 200, description = "A new token with a new expiry (the old one stays valid until it expires)",
+        body = AuthSession)))]
 pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AuthSession>, AppError> {
     Ok(Json(state.refresh(headers.get(header::AUTHORIZATION).map(|v| v.as_bytes())).await?))
 }
 
 /// `POST /auth/logout-all`: every token of the caller stops working (this one too).
+#[utoipa::path(post, path = "/logout-all", tag = "auth", summary = "Log out everywhere",
+    responses((status = 204, description = "Every token of the member, this one included, no longer works")))]
 pub async fn logout_all(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -43,6 +68,16 @@ pub async fn logout_all(
 }
 
 /// `PATCH /auth/password`: a new password, every older token revoked, and a fresh token for this client.
+#[utoipa::path(patch, path = "/password", tag = "auth", summary = "Change the password",
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 200, description = "Changed; every older token is revoked, use this new one", body = AuthSession),
+        (status = 403, description = "Current password is incorrect", body = ErrorBody),
+        (status = 409, description = "The new password equals the current one, or the password was changed by another \
+            request meanwhile", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords for this member", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,

@@ -1,6 +1,8 @@
 //! `/posts`: the feed, posts, upvotes and comments. Every route needs a member.
 
 use super::{CurrentMember, JsonBody, QueryParams};
+use crate::openapi::ErrorBody;
+use crate::openapi::schemas::*;
 use app::error::AppError;
 use app::model::feed::FeedQueryInput;
 use app::model::posts::{
@@ -21,6 +23,12 @@ fn comment_id(raw: &str) -> Result<i64, AppError> {
     parse_id(raw).ok_or_else(|| AppError::NotFound(COMMENT_NOT_FOUND.into()))
 }
 
+#[utoipa::path(get, path = "/", tag = "posts", summary = "The feed",
+    params(FeedParams),
+    responses(
+        (status = 200, description = "One page of posts, newest (or most upvoted) first", body = PostPage),
+        (status = 400, description = "A query parameter breaks its rule", body = ErrorBody),
+    ))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -29,6 +37,9 @@ pub async fn list(
     Ok(Json(state.list_posts(&member, &query).await?))
 }
 
+#[utoipa::path(get, path = "/{id}", tag = "posts", summary = "A post and its comments",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
+    responses((status = 200, description = "The post, with its comments oldest first", body = PostWithComments), (status = 404, description = "Post not found", body = ErrorBody)))]
 pub async fn show(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -37,6 +48,9 @@ pub async fn show(
     Ok(Json(state.get_post(&member, post_id(&id)?).await?))
 }
 
+#[utoipa::path(post, path = "/", tag = "posts", summary = "Write a post",
+    request_body = NewPostRequest,
+    responses((status = 201, description = "The new post", body = Post)))]
 pub async fn create(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -45,6 +59,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(state.create_post(&member, &input).await?)))
 }
 
+#[utoipa::path(patch, path = "/{id}", tag = "posts", summary = "Edit your post",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")), request_body = PostPatchRequest,
+    responses(
+        (status = 200, description = "The edited post (`updated_at` moves)", body = Post),
+        (status = 403, description = "You can only edit your own posts", body = ErrorBody),
+        (status = 404, description = "Post not found", body = ErrorBody),
+    ))]
 pub async fn update(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -54,6 +75,13 @@ pub async fn update(
     Ok(Json(state.update_post(&member, post_id(&id)?, &input).await?))
 }
 
+#[utoipa::path(delete, path = "/{id}", tag = "posts", summary = "Delete your post",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
+    responses(
+        (status = 204, description = "Deleted, with its comments and upvotes"),
+        (status = 403, description = "You can only delete your own posts", body = ErrorBody),
+        (status = 404, description = "Post not found", body = ErrorBody),
+    ))]
 pub async fn delete(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -63,6 +91,9 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/{id}/upvote", tag = "posts", summary = "Upvote a post (once)",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
+    responses((status = 200, description = "The post's upvotes now", body = UpvoteState), (status = 404, description = "Post not found", body = ErrorBody)))]
 pub async fn upvote(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -71,6 +102,9 @@ pub async fn upvote(
     Ok(Json(state.upvote(&member, post_id(&id)?).await?))
 }
 
+#[utoipa::path(delete, path = "/{id}/upvote", tag = "posts", summary = "Take your upvote back",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
+    responses((status = 200, description = "The post's upvotes now", body = UpvoteState), (status = 404, description = "Post not found", body = ErrorBody)))]
 pub async fn remove_upvote(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -79,6 +113,9 @@ pub async fn remove_upvote(
     Ok(Json(state.remove_upvote(&member, post_id(&id)?).await?))
 }
 
+#[utoipa::path(get, path = "/{id}/comments", tag = "posts", summary = "A post's comments",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")),
+    responses((status = 200, description = "Oldest first", body = Vec<Comment>), (status = 404, description = "Post not found", body = ErrorBody)))]
 pub async fn list_comments(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -87,6 +124,9 @@ pub async fn list_comments(
     Ok(Json(state.list_comments(&member, post_id(&id)?).await?))
 }
 
+#[utoipa::path(post, path = "/{id}/comments", tag = "posts", summary = "Comment on a post",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id")), request_body = CommentRequest,
+    responses((status = 201, description = "The new comment", body = Comment), (status = 404, description = "Post not found", body = ErrorBody)))]
 pub async fn add_comment(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -96,6 +136,13 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, Json(state.add_comment(&member, post_id(&id)?, &input).await?)))
 }
 
+#[utoipa::path(delete, path = "/{id}/comments/{comment_id}", tag = "posts", summary = "Delete your comment",
+    params(("id" = i64, Path, minimum = 1, description = "The post's id"), ("comment_id" = i64, Path, minimum = 1, description = "The comment's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "You can only delete your own comments", body = ErrorBody),
+        (status = 404, description = "Post not found, or Comment not found", body = ErrorBody),
+    ))]
 pub async fn delete_comment(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,

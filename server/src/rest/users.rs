@@ -1,6 +1,8 @@
 //! `/users/{id}` and the caller's own bio (`PATCH /auth/me`).
 
 use super::{CurrentMember, JsonBody};
+use crate::openapi::ErrorBody;
+use crate::openapi::schemas::*;
 use app::error::AppError;
 use app::model::posts::parse_id;
 use app::model::users::{BioInput, Profile, USER_NOT_FOUND};
@@ -8,6 +10,12 @@ use app::service::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 
+#[utoipa::path(get, path = "/{id}", tag = "users", summary = "A member's profile and newest posts",
+    params(("id" = i64, Path, minimum = 1, description = "The member's id")),
+    responses(
+        (status = 200, description = "The profile with the member's 20 newest posts", body = Profile),
+        (status = 404, description = "User not found", body = ErrorBody),
+    ))]
 pub async fn show(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -17,6 +25,9 @@ pub async fn show(
     Ok(Json(state.get_profile(&member, user_id).await?))
 }
 
+#[utoipa::path(patch, path = "/me", tag = "auth", summary = "Set your bio",
+    request_body = BioRequest,
+    responses((status = 200, description = "Your profile with the new bio", body = Profile)))]
 pub async fn update_bio(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,

@@ -1,0 +1,34 @@
+//! `GET /openapi.json` (the document) and `GET /docs` (a page that renders it), both served from the binary:
+//! the viewer is a small self-hosted script and stylesheet, no CDN, no framework.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+const INDEX: &str = include_str!("index.html");
+const VIEWER_JS: &str = include_str!("viewer.js");
+const VIEWER_CSS: &str = include_str!("viewer.css");
+
+/// The viewer needs only its own files and the document; nothing inline, nothing from elsewhere.
+const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
+                           img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+fn with_type(content_type: &'static str, body: &'static str) -> impl IntoResponse + Clone {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body)
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(document: utoipa::openapi::OpenApi) -> Router<S> {
+    let json = document.to_pretty_json().expect("the OpenAPI document serialises");
+    let json: &'static str = Box::leak(json.into_boxed_str());
+    let docs = Router::new()
+        .route("/docs", get(|| async { with_type("text/html; charset=utf-8", INDEX) }))
+        .route("/docs/viewer.js", get(|| async { with_type("text/javascript; charset=utf-8", VIEWER_JS) }))
+        .route("/docs/viewer.css", get(|| async { with_type("text/css; charset=utf-8", VIEWER_CSS) }))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_POLICY),
+        ));
+    Router::new().route("/openapi.json", get(move || async move { with_type("application/json", json) })).merge(docs)
+}

@@ -1,0 +1,221 @@
+//! Request bodies as the document describes them: the exact rules of the shared validation in `app::model`,
+//! built from its own constants, so a client (or a fuzzer) can tell a valid request from an invalid one
+//! without trying it.
+//!
+//! Texts are trimmed before their length is checked, so a length rule is written as a pattern over the trimmed
+//! part: optional whitespace, then a non-space character, up to N - 2 characters, a non-space character, then
+//! optional whitespace. "Whitespace" is exactly what Rust's `str::trim` removes (Unicode White_Space), and NUL
+//! is refused everywhere.
+
+use app::model::auth::{PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+use app::model::feed::SEARCH_MAX;
+use app::model::posts::{BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN};
+use app::model::users::BIO_MAX;
+use utoipa::ToSchema;
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, Object, ObjectBuilder, Schema, Type};
+
+/// Unicode White_Space, as `char::is_whitespace` and so `str::trim` know it (ECMA-262 escapes).
+const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+fn string(min: Option<usize>, max: Option<usize>, pattern: Option<String>, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(min)
+        .max_length(max)
+        .pattern(pattern)
+        .description(Some(description))
+        .build()
+}
+
+/// A text that is `min..=max` characters long once trimmed (`min` ≥ 1), without NUL.
+pub fn trimmed_pattern(min: usize, max: usize) -> String {
+    let (space, other) = (format!("[{SPACE}]*"), format!(r"[^{SPACE}\u0000]"));
+    let inner = match (min, max) {
+        (1, 1) => other.clone(),
+        (1, max) => format!(r"{other}(?:[^\u0000]{{0,{}}}{other})?", max - 2),
+        (min, max) => format!(r"{other}[^\u0000]{{{},{}}}{other}", min - 2, max - 2),
+    };
+    format!("^{space}{inner}{space}$")
+}
+
+/// Like `trimmed_pattern(1, max)`, but an all-whitespace (or empty) text is allowed too.
+pub fn optional_trimmed_pattern(max: usize) -> String {
+    let (space, other) = (format!("[{SPACE}]*"), format!(r"[^{SPACE}\u0000]"));
+    format!(r"^{space}(?:{other}(?:[^\u0000]{{0,{}}}{other})?)?{space}$", max - 2)
+}
+
+fn username() -> Object {
+    let description =
+        format!("{USERNAME_MIN}-{USERNAME_MAX} letters, digits or underscores; unique regardless of case");
+    string(Some(USERNAME_MIN), Some(USERNAME_MAX), Some("^[A-Za-z0-9_]+$".into()), &description)
+}
+
+fn new_password() -> Object {
+    string(Some(PASSWORD_MIN), Some(PASSWORD_MAX), None, &format!("{PASSWORD_MIN}-{PASSWORD_MAX} characters"))
+}
+
+fn any_text(description: &str) -> Object {
+    string(Some(1), None, None, description)
+}
+
+fn title() -> Object {
+    let description = format!("{TITLE_MIN}-{TITLE_MAX} characters once trimmed");
+    string(None, None, Some(trimmed_pattern(TITLE_MIN, TITLE_MAX)), &description)
+}
+
+fn post_body() -> Object {
+    string(None, None, Some(trimmed_pattern(1, BODY_MAX)), &format!("1-{BODY_MAX} characters once trimmed"))
+}
+
+fn comment_body() -> Object {
+    string(None, None, Some(trimmed_pattern(1, COMMENT_MAX)), &format!("1-{COMMENT_MAX} characters once trimmed"))
+}
+
+fn bio() -> Object {
+    let description = format!("At most {BIO_MAX} characters once trimmed; empty clears the bio");
+    string(None, None, Some(optional_trimmed_pattern(BIO_MAX)), &description)
+}
+
+/// The search text of `GET /posts`.
+pub fn search() -> Object {
+    let description = format!("Words to find in titles and bodies (case-insensitive), at most {SEARCH_MAX} characters");
+    string(None, None, Some(optional_trimmed_pattern(SEARCH_MAX)), &description)
+}
+
+/// `POST /auth/register`.
+#[derive(ToSchema)]
+#[schema(example = json!({"username": "board_fan", "password": "correct horse"}))]
+pub struct RegisterRequest {
+    #[schema(schema_with = username)]
+    pub username: String,
+    #[schema(schema_with = new_password)]
+    pub password: String,
+}
+
+/// `POST /auth/login`. Any non-empty text is a valid attempt; the rules of registration are not repeated.
+#[derive(ToSchema)]
+#[schema(example = json!({"username": "board_fan", "password": "correct horse"}))]
+pub struct LoginRequest {
+    #[schema(schema_with = login_username)]
+    pub username: String,
+    #[schema(schema_with = login_password)]
+    pub password: String,
+}
+
+fn login_username() -> Object {
+    any_text("The name registered (any case)")
+}
+
+fn login_password() -> Object {
+    any_text("The member's password")
+}
+
+/// `PATCH /auth/password`. (`currentPassword` / `newPassword` are accepted too.)
+#[derive(ToSchema)]
+#[schema(example = json!({"current_password": "correct horse", "new_password": "battery staple"}))]
+pub struct PasswordChangeRequest {
+    #[schema(schema_with = login_password)]
+    pub current_password: String,
+    /// Must differ from the current password.
+    #[schema(schema_with = new_password)]
+    pub new_password: String,
+}
+
+/// `PATCH /auth/me`.
+#[derive(ToSchema)]
+#[schema(example = json!({"bio": "I like boards."}))]
+pub struct BioRequest {
+    #[schema(schema_with = bio)]
+    pub bio: String,
+}
+
+/// `POST /posts`.
+#[derive(ToSchema)]
+#[schema(example = json!({"title": "Hello board", "body": "First post!"}))]
+pub struct NewPostRequest {
+    #[schema(schema_with = title)]
+    pub title: String,
+    #[schema(schema_with = post_body)]
+    pub body: String,
+}
+
+/// `PATCH /posts/{id}`: a title, a body, or both (at least one; neither may be `null`).
+pub struct PostPatchRequest;
+
+impl utoipa::PartialSchema for PostPatchRequest {
+    fn schema() -> RefOr<Schema> {
+        let fields = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("title", title())
+            .property("body", post_body())
+            .description(Some("A title, a body, or both"))
+            .examples([serde_json::json!({"title": "Hello again"})]);
+        let with = |field: &str| ObjectBuilder::new().required(field);
+        AllOfBuilder::new().item(fields).item(AnyOfBuilder::new().item(with("title")).item(with("body"))).into()
+    }
+}
+
+impl ToSchema for PostPatchRequest {}
+
+/// `POST /posts/{id}/comments`.
+#[derive(ToSchema)]
+#[schema(example = json!({"body": "Welcome!"}))]
+pub struct CommentRequest {
+    #[schema(schema_with = comment_body)]
+    pub body: String,
+}
+
+/// The order of the feed.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Sort {
+    /// Newest first (ties by id).
+    Newest,
+    /// Most upvoted first.
+    Top,
+}
+
+/// The query of `GET /posts`. Everything is optional.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedParams {
+    /// Page of the offset pagination, from 1.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+    /// Posts per page, from 1 (default 20; more than 100 is served as 100).
+    #[param(minimum = 1)]
+    pub limit: Option<i64>,
+    #[param(inline)]
+    pub sort: Option<Sort>,
+    #[param(schema_with = search)]
+    pub q: Option<String>,
+    /// `next_cursor` of the previous page, to continue by keyset instead of by page (empty: from the start).
+    /// Only values the server issued, for the same `sort`, are valid; anything else is a 400.
+    #[param(pattern = "^(?:[0-9a-f]{2}){0,100}$")]
+    pub cursor: Option<String>,
+}
+
+/// `GET /healthz`.
+#[derive(serde::Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
+pub struct Health {
+    /// Always `ok` when the answer is 200.
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trimmed_pattern_counts_the_trimmed_text() {
+        assert_eq!(
+            trimmed_pattern(3, 200),
+            format!(r"^[{SPACE}]*[^{SPACE}\u0000][^\u0000]{{1,198}}[^{SPACE}\u0000][{SPACE}]*$")
+        );
+        assert!(trimmed_pattern(1, 10_000).contains("{0,9998}"));
+        assert!(optional_trimmed_pattern(500).ends_with(&format!(r"{{0,498}}[^{SPACE}\u0000])?)?[{SPACE}]*$")));
+    }
+}
