@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { test, expect, register, fillAndSubmit, signedInAs, tokenOf, apiPost, tag } from "./fixtures";
-import type { Page } from "@playwright/test";
+import type { Member } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
 
 /** Collects the browser's `securitypolicyviolation` events, from before any script of the page runs. */
 async function recordViolations(page: Page) {
@@ -44,6 +45,15 @@ test("the policy blocks a script injected into the page", async ({ page, member,
   pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !expected.includes(e)));
 });
 
+/** The same member, signed in from a second browser (its own storage): another device. */
+async function signInOnAnotherDevice(openContext: () => Promise<BrowserContext>, member: Member) {
+  const device = await (await openContext()).newPage();
+  await device.goto("/login");
+  await fillAndSubmit(device, member, "Log in");
+  await expect(signedInAs(device, member)).toBeVisible();
+  return device;
+}
+
 function base64url(data: string | Buffer) {
   return Buffer.from(data).toString("base64url");
 }
@@ -75,10 +85,7 @@ test("changing the password keeps this tab signed in and signs out every other d
   openContext,
 }) => {
   await register(page, member);
-  const laptop = await (await openContext()).newPage();
-  await laptop.goto("/login");
-  await fillAndSubmit(laptop, member, "Log in");
-  await expect(signedInAs(laptop, member)).toBeVisible();
+  const laptop = await signInOnAnotherDevice(openContext, member);
 
   await page.getByRole("banner").getByRole("link", { name: /Signed in as/ }).click();
   const newPassword = `new-${member.password}`;
@@ -105,10 +112,7 @@ test("changing the password keeps this tab signed in and signs out every other d
 
 test("log out everywhere ends every session, this one included", async ({ page, member, openContext }) => {
   await register(page, member);
-  const laptop = await (await openContext()).newPage();
-  await laptop.goto("/login");
-  await fillAndSubmit(laptop, member, "Log in");
-  await expect(signedInAs(laptop, member)).toBeVisible();
+  const laptop = await signInOnAnotherDevice(openContext, member);
 
   await page.getByRole("banner").getByRole("link", { name: /Signed in as/ }).click();
   page.once("dialog", (dialog) => void dialog.dismiss());

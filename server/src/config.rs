@@ -128,17 +128,12 @@ impl Config {
                     invalid("DATABASE_MAX_CONNECTIONS", format!("must be a number from 1 to 1000 (got {v:?})"))
                 })?),
             },
-            acquire_timeout: match get("DATABASE_ACQUIRE_TIMEOUT_SECONDS") {
-                None => PoolSettings::default().acquire_timeout,
-                Some(v) => std::time::Duration::from_secs(
-                    v.trim().parse::<u64>().ok().filter(|s| (1..=300).contains(s)).ok_or_else(|| {
-                        invalid(
-                            "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
-                            format!("must be seconds from 1 to 300 (got {v:?})"),
-                        )
-                    })?,
-                ),
-            },
+            acquire_timeout: Duration::from_secs(seconds(
+                get("DATABASE_ACQUIRE_TIMEOUT_SECONDS"),
+                "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+                1..=300,
+                PoolSettings::default().acquire_timeout.as_secs(),
+            )?),
         };
 
         let jwt_secret = get("JWT_SECRET");

@@ -4,6 +4,7 @@
 use crate::api::{change_password, logout_all};
 use crate::client::dialog::confirm;
 use crate::client::use_auth;
+use crate::components::FormOutcome;
 use crate::model::auth::{PasswordChangeInput, validate_password_change};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -85,11 +86,7 @@ fn ChangePasswordForm() -> impl IntoView {
                 <label for="repeat-password">"New password again"</label>
                 <input id="repeat-password" type="password" autocomplete="new-password" node_ref=repeat/>
             </div>
-            {move || outcome.get().map(|(ok, text)| if ok {
-                view! { <p class="notice" role="status">{text}</p> }.into_any()
-            } else {
-                view! { <p class="form-error" role="alert">{text}</p> }.into_any()
-            })}
+            <FormOutcome outcome=outcome/>
             <button type="submit" class="button" disabled=move || pending.get()>"Change password"</button>
         </form>
     }

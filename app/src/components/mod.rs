@@ -15,7 +15,7 @@ pub use auth_form::{AuthForm, AuthMode};
 pub use comments::Comments;
 pub use header::Header;
 pub use members_only::MembersOnly;
-pub use page_states::{ErrorState, LoadingSkeleton};
+pub use page_states::{ErrorState, FormOutcome, LoadingSkeleton};
 pub use post_card::PostCard;
 pub use time_ago::TimeAgo;
 pub use upvote_button::UpvoteButton;

@@ -22,3 +22,17 @@ pub fn ErrorState(message: String, retry: Callback<()>) -> impl IntoView {
         </div>
     }
 }
+
+/// The answer to a submitted form, beside it: `(true, text)` as a status line, `(false, text)` as an alert.
+#[component]
+pub fn FormOutcome(outcome: RwSignal<Option<(bool, String)>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|(ok, text)| {
+            if ok {
+                view! { <p class="notice" role="status">{text}</p> }.into_any()
+            } else {
+                view! { <p class="form-error" role="alert">{text}</p> }.into_any()
+            }
+        })
+    }
+}

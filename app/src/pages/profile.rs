@@ -3,7 +3,7 @@
 
 use crate::api::users::{get_profile, update_bio};
 use crate::client::{AuthState, use_auth};
-use crate::components::{AccountSecurity, ErrorState, LoadingSkeleton, MembersOnly, PostCard};
+use crate::components::{AccountSecurity, ErrorState, FormOutcome, LoadingSkeleton, MembersOnly, PostCard};
 use crate::error::AppError;
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
@@ -127,11 +127,7 @@ fn BioEditor(bio: RwSignal<String>) -> impl IntoView {
                     on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <span class="count">{move || format!("{}/{BIO_MAX}", draft.with(|t| t.trim().chars().count()))}</span>
             </div>
-            {move || message.get().map(|(ok, text)| if ok {
-                view! { <p class="notice" role="status">{text}</p> }.into_any()
-            } else {
-                view! { <p class="form-error" role="alert">{text}</p> }.into_any()
-            })}
+            <FormOutcome outcome=message/>
             <button type="submit" class="button" disabled=move || pending.get()>"Save bio"</button>
         </form>
     }

@@ -28,29 +28,38 @@ impl AppState {
     pub async fn login(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
         self.auth_attempts.attempt(client)?;
         let credentials = validate_login(&input)?;
-        // Failures are also counted per name, so guessing one member's password from many addresses is limited
-        // too. Names are case-insensitive, and so is the count.
-        let name = credentials.username.to_ascii_lowercase();
-        self.login_failures.check(name.clone())?;
         let user = users::find_credentials(&self.db, &credentials.username).await?;
-        // Verify even when the user is unknown (against a decoy) so both failures take the same time.
-        let verified =
-            self.passwords.verify(&credentials.password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+        let hash = user.as_ref().map(|u| u.password_hash.as_str());
+        let verified = self.verify_counted(&credentials.username, &credentials.password, hash).await?;
         match user {
             Some(user) if verified => {
-                self.login_failures.forget(&name);
                 tracing::info!(target: "audit", event = "login", user_id = user.id, "member logged in");
                 let member = Member { user_id: user.id, username: user.username };
                 self.session_for(member, user.token_generation, now())
             }
             user => {
-                // Counting may itself reach the limit; this attempt still gets the ordinary answer.
-                let _ = self.login_failures.attempt(name);
                 let user_id = user.map(|u| u.id);
                 tracing::warn!(target: "audit", event = "login_failed", user_id, "login refused: bad credentials");
                 Err(AppError::Unauthorized(messages::BAD_CREDENTIALS.into()))
             }
         }
+    }
+
+    /// Checks `password` against `hash` (a decoy when there is none, so an unknown name takes as long) under the
+    /// per-name failure limit shared by logins and password changes: refused up front while the name is locked;
+    /// a failure is counted, a success clears the count. Names are case-insensitive, and so is the count; it
+    /// stops guessing one member's password from many addresses.
+    async fn verify_counted(&self, username: &str, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        let name = username.to_ascii_lowercase();
+        self.login_failures.check(name.clone())?;
+        let verified = self.passwords.verify(password, hash).await? && hash.is_some();
+        if verified {
+            self.login_failures.forget(&name);
+        } else {
+            // Counting may itself reach the limit; this attempt still gets the ordinary answer.
+            let _ = self.login_failures.attempt(name);
+        }
+        Ok(verified)
     }
 
     /// The member behind an `Authorization` header value: `Bearer <token>` with a valid, unrevoked token of an
@@ -111,13 +120,10 @@ impl AppState {
     /// new generation so the member stays signed in where they changed it.
     pub async fn change_password(&self, member: &Member, input: PasswordChangeInput) -> Result<AuthSession, AppError> {
         let change = validate_password_change(&input)?;
-        // Guessing the current password with a stolen token counts against the same per-name limit as logins.
-        let name = member.username.to_ascii_lowercase();
-        self.login_failures.check(name.clone())?;
         let user =
             users::find_credentials_by_id(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
-        if !self.passwords.verify(&change.current, Some(&user.password_hash)).await? {
-            let _ = self.login_failures.attempt(name);
+        // Guessing the current password with a stolen token counts against the same per-name limit as logins.
+        if !self.verify_counted(&member.username, &change.current, Some(&user.password_hash)).await? {
             tracing::warn!(target: "audit", event = "password_change_failed", user_id = member.user_id, "wrong current password");
             // 403, not 401: the token is fine (a 401 would end the session), the proof for this action is not.
             return Err(AppError::Forbidden(messages::CURRENT_PASSWORD_WRONG.into()));
@@ -126,7 +132,6 @@ impl AppState {
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
-        self.login_failures.forget(&name);
         self.sessions.put(member.clone(), generation);
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
         self.session_for(member.clone(), generation, now())

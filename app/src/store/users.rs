@@ -32,26 +32,17 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
     }
 }
 
+/// The columns of `UserCredentials`; callers add the WHERE clause.
+const CREDENTIALS: &str = "SELECT id, username, password_hash, token_generation FROM users";
+
 pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, AppError> {
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_as::<_, UserCredentials>(
-            "SELECT id, username, password_hash, token_generation FROM users WHERE lower(username) = lower($1)",
-        )
-        .bind(username)
-        .fetch_optional(pool)
-        .await?
-    }))
+    let sql = format!("{CREDENTIALS} WHERE lower(username) = lower($1)");
+    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, UserCredentials>(&sql).bind(username).fetch_optional(pool).await? }))
 }
 
 pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<UserCredentials>, AppError> {
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_as::<_, UserCredentials>(
-            "SELECT id, username, password_hash, token_generation FROM users WHERE id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?
-    }))
+    let sql = format!("{CREDENTIALS} WHERE id = $1");
+    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, UserCredentials>(&sql).bind(user_id).fetch_optional(pool).await? }))
 }
 
 /// The member and their current token generation (which every accepted token must carry).
