@@ -17,7 +17,6 @@ E2E_ADDR := 127.0.0.1:3100
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
-	@mkdir -p data
 	@echo "==> Bulletin on http://$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} (Ctrl-C to stop)"
 	./target/release/bulletin
 
@@ -77,12 +76,12 @@ check-wasm-deps:
 check-postgres:
 	@bash scripts/ensure-postgres.sh --check
 
-## unit: unit tests, the integration suite on SQLite (plus the cluster and fault tests, which always use
-## PostgreSQL), then the same integration suite again on PostgreSQL
+## unit: unit tests, the integration suite on SQLite (plus the cluster and fault tests, which choose their own
+## backends, and the sqlite_ file tests), then the same integration suite again on PostgreSQL
 unit: check-postgres
 	cargo test -p app --features ssr
 	cargo test -p bulletin
-	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_
+	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_ --skip sqlite_
 
 ## e2e: Playwright against the release build, on a fresh database with cheap bcrypt and no rate limit
 e2e:

@@ -2,8 +2,8 @@
 //! that names the variable.
 
 use crate::client_addr::TrustedProxies;
-use app::security::{PasswordHasher, RateLimit};
-use app::store::{Dialect, PoolSettings};
+use app::security::{PasswordHasher, RateLimit, WriteLimits};
+use app::store::{DbSettings, Dialect};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bulletin.db?mode=rwc";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
-    pub pool: PoolSettings,
+    pub db: DbSettings,
     /// `None`: generate one and keep it beside the SQLite file (see `secret_file`).
     pub jwt_secret: Option<String>,
     pub jwt_ttl_seconds: u64,
@@ -25,6 +25,8 @@ pub struct Config {
     pub auth_rate_limit: Option<RateLimit>,
     /// Failed logins per username; `None`: not limited.
     pub login_failure_limit: Option<RateLimit>,
+    /// Writes per member: posts, comments, upvotes, bio edits.
+    pub write_limits: WriteLimits,
     pub site_addr: SocketAddr,
     pub log_filter: String,
     pub http: HttpPolicy,
@@ -42,6 +44,10 @@ pub struct HttpPolicy {
     pub request_timeout: Duration,
     /// `TRUSTED_PROXIES`: peers whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `MAX_CONNECTIONS`: open client connections at most (`None`: as many as file descriptors allow).
+    pub max_connections: Option<usize>,
+    /// `IDLE_TIMEOUT_SECONDS`: a connection with no request in flight is closed after this long.
+    pub idle_timeout: Duration,
 }
 
 impl Default for HttpPolicy {
@@ -51,6 +57,8 @@ impl Default for HttpPolicy {
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(15),
             trusted_proxies: TrustedProxies::default(),
+            max_connections: None,
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -63,8 +71,8 @@ fn parse_origin(text: &str) -> Option<String> {
     valid.then_some(text)
 }
 
-/// Seconds within `range`, or the default when unset.
-fn seconds(
+/// A whole number within `range`, or the default when unset.
+fn number(
     value: Option<String>,
     variable: &'static str,
     range: std::ops::RangeInclusive<u64>,
@@ -72,10 +80,20 @@ fn seconds(
 ) -> Result<u64, ConfigError> {
     match value {
         None => Ok(default),
-        Some(v) => v.trim().parse::<u64>().ok().filter(|s| range.contains(s)).ok_or_else(|| {
-            invalid(variable, format!("must be seconds from {} to {} (got {v:?})", range.start(), range.end()))
+        Some(v) => v.trim().parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+            invalid(variable, format!("must be a number from {} to {} (got {v:?})", range.start(), range.end()))
         }),
     }
+}
+
+/// Seconds within `range`, or the default when unset.
+fn seconds(
+    value: Option<String>,
+    variable: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    number(value, variable, range, default)
 }
 
 fn rate_limit(
@@ -121,19 +139,30 @@ impl Config {
         let dialect = app::store::supported_url(&database_url)
             .ok_or_else(|| invalid("DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://"))?;
 
-        let pool = PoolSettings {
+        let defaults = DbSettings::default();
+        let db = DbSettings {
             max_connections: match get("DATABASE_MAX_CONNECTIONS") {
                 None => None,
-                Some(v) => Some(v.trim().parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
-                    invalid("DATABASE_MAX_CONNECTIONS", format!("must be a number from 1 to 1000 (got {v:?})"))
-                })?),
+                Some(v) => Some(number(Some(v), "DATABASE_MAX_CONNECTIONS", 1..=1000, 0)? as u32),
             },
             acquire_timeout: Duration::from_secs(seconds(
                 get("DATABASE_ACQUIRE_TIMEOUT_SECONDS"),
                 "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
                 1..=300,
-                PoolSettings::default().acquire_timeout.as_secs(),
+                defaults.acquire_timeout.as_secs(),
             )?),
+            storage_reserve_bytes: number(
+                get("STORAGE_RESERVE_MB"),
+                "STORAGE_RESERVE_MB",
+                0..=1 << 30,
+                defaults.storage_reserve_bytes >> 20,
+            )? << 20,
+            wal_limit_bytes: number(
+                get("SQLITE_WAL_LIMIT_MB"),
+                "SQLITE_WAL_LIMIT_MB",
+                1..=1 << 20,
+                defaults.wal_limit_bytes >> 20,
+            )? << 20,
         };
 
         let jwt_secret = get("JWT_SECRET");
@@ -180,6 +209,28 @@ impl Config {
             RateLimit { attempts: 5, window: Duration::from_secs(300) },
         )?;
 
+        // Per member, generous for a person and small for a script: a member can still write all day, but one
+        // account can no longer fill the disk at tens of megabytes a second.
+        let hour = Duration::from_secs(3600);
+        let write_limits = WriteLimits {
+            posts: rate_limit(get("POST_RATE_LIMIT"), "POST_RATE_LIMIT", RateLimit { attempts: 60, window: hour })?,
+            comments: rate_limit(
+                get("COMMENT_RATE_LIMIT"),
+                "COMMENT_RATE_LIMIT",
+                RateLimit { attempts: 120, window: hour },
+            )?,
+            upvotes: rate_limit(
+                get("UPVOTE_RATE_LIMIT"),
+                "UPVOTE_RATE_LIMIT",
+                RateLimit { attempts: 600, window: hour },
+            )?,
+            profile: rate_limit(
+                get("PROFILE_RATE_LIMIT"),
+                "PROFILE_RATE_LIMIT",
+                RateLimit { attempts: 30, window: hour },
+            )?,
+        };
+
         let site_addr = match get("LEPTOS_SITE_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
             Some(v) => v.trim().parse().map_err(|_| {
@@ -213,19 +264,26 @@ impl Config {
             None => TrustedProxies::default(),
             Some(v) => v.parse().map_err(|e| invalid("TRUSTED_PROXIES", e))?,
         };
+        let max_connections = match get("MAX_CONNECTIONS") {
+            None => None,
+            Some(v) => Some(number(Some(v), "MAX_CONNECTIONS", 1..=1_000_000, 0)? as usize),
+        };
+        let idle_timeout =
+            Duration::from_secs(seconds(get("IDLE_TIMEOUT_SECONDS"), "IDLE_TIMEOUT_SECONDS", 1..=3600, 60)?);
 
         Ok(Config {
             database_url,
-            pool,
+            db,
             jwt_secret,
             jwt_ttl_seconds,
             session_max_seconds,
             bcrypt_cost,
             auth_rate_limit,
             login_failure_limit,
+            write_limits,
             site_addr,
             log_filter,
-            http: HttpPolicy { https, cors_origins, request_timeout, trusted_proxies },
+            http: HttpPolicy { https, cors_origins, request_timeout, trusted_proxies, max_connections, idle_timeout },
         })
     }
 
@@ -285,6 +343,14 @@ mod tests {
             ("FRONTEND_URL", "*"),
             ("REQUEST_TIMEOUT_SECONDS", "0"),
             ("TRUSTED_PROXIES", "nginx"),
+            ("STORAGE_RESERVE_MB", "-1"),
+            ("SQLITE_WAL_LIMIT_MB", "0"),
+            ("POST_RATE_LIMIT", "lots"),
+            ("COMMENT_RATE_LIMIT", "0/60"),
+            ("UPVOTE_RATE_LIMIT", "5"),
+            ("PROFILE_RATE_LIMIT", "5/"),
+            ("MAX_CONNECTIONS", "0"),
+            ("IDLE_TIMEOUT_SECONDS", "0"),
         ] {
             let err = parse(&[(name, value)]).expect_err(name);
             assert_eq!(err.variable, name);
@@ -301,8 +367,8 @@ mod tests {
             ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "2"),
         ])
         .unwrap();
-        assert_eq!(config.pool.max_connections, Some(20));
-        assert_eq!(config.pool.acquire_timeout, std::time::Duration::from_secs(2));
+        assert_eq!(config.db.max_connections, Some(20));
+        assert_eq!(config.db.acquire_timeout, std::time::Duration::from_secs(2));
         assert_eq!(config.secret_file(), None);
         let without_secret = parse(&[("DATABASE_URL", "postgres://localhost/board")]).unwrap_err();
         assert_eq!(without_secret.variable, "JWT_SECRET");
@@ -321,6 +387,30 @@ mod tests {
         assert_eq!(config.http.cors_origins, ["https://app.example.com", "http://localhost:5173"]);
         assert_eq!(config.http.request_timeout, Duration::from_secs(30));
         assert_ne!(config.http.trusted_proxies, TrustedProxies::default());
+    }
+
+    #[test]
+    fn storage_and_write_limits_have_defaults_and_can_be_set() {
+        let config = parse(&[]).unwrap();
+        assert_eq!((config.db.storage_reserve_bytes, config.db.wal_limit_bytes), (64 << 20, 64 << 20));
+        assert_eq!(config.write_limits.posts.unwrap().attempts, 60);
+        assert_eq!(config.write_limits.comments.unwrap().attempts, 120);
+        assert_eq!(config.write_limits.upvotes.unwrap().attempts, 600);
+        assert_eq!(config.write_limits.profile.unwrap().attempts, 30);
+        assert_eq!((config.http.max_connections, config.http.idle_timeout), (None, Duration::from_secs(60)));
+        let config = parse(&[
+            ("STORAGE_RESERVE_MB", "0"),
+            ("SQLITE_WAL_LIMIT_MB", "4"),
+            ("POST_RATE_LIMIT", "off"),
+            ("COMMENT_RATE_LIMIT", "3/60"),
+            ("MAX_CONNECTIONS", "500"),
+            ("IDLE_TIMEOUT_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!((config.db.storage_reserve_bytes, config.db.wal_limit_bytes), (0, 4 << 20));
+        assert_eq!(config.write_limits.posts, None);
+        assert_eq!(config.write_limits.comments, Some(RateLimit { attempts: 3, window: Duration::from_secs(60) }));
+        assert_eq!((config.http.max_connections, config.http.idle_timeout), (Some(500), Duration::from_secs(5)));
     }
 
     #[test]

@@ -29,6 +29,22 @@ impl MakeRequestId for RandomRequestId {
     }
 }
 
+/// Whether a request id from outside may be kept: `[A-Za-z0-9-]{1,64}`. Anything else (spaces, quotes, `=`,
+/// control characters, kilobytes of text) could forge fields in log lines or bloat them; it is replaced by a fresh
+/// id instead.
+fn acceptable_request_id(id: &[u8]) -> bool {
+    (1..=64).contains(&id.len()) && id.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+}
+
+async fn drop_unacceptable_request_id(mut request: axum::extract::Request) -> axum::extract::Request {
+    if request.headers().get_all(REQUEST_ID).iter().count() > 1
+        || request.headers().get(REQUEST_ID).is_some_and(|id| !acceptable_request_id(id.as_bytes()))
+    {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
 /// Layers run outside-in in the reverse order of the `.layer` calls below (the last call is outermost).
 pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: &HttpPolicy) -> Router<S> {
     let router = router
@@ -71,10 +87,27 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
                 "request",
                 method = %request.method(),
                 uri = %request.uri().path(),
-                request_id = %id,
+                // Quoted (Debug), so no id can pass for more fields of the line.
+                request_id = ?id,
                 client = tracing::field::Empty,
                 user_id = tracing::field::Empty,
             )
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
+        .layer(middleware::map_request(drop_unacceptable_request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acceptable_request_id;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        for ok in ["9f2c", "0b1e6c2a-5d3f-4c8e-9a7b-1f2e3d4c5b6a", &"a".repeat(64)] {
+            assert!(acceptable_request_id(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["", "a b", "x\" event=\"login", "id=1", &"a".repeat(65), "é"] {
+            assert!(!acceptable_request_id(bad.as_bytes()), "{bad}");
+        }
+    }
 }

@@ -5,6 +5,7 @@ mod audit;
 mod browser_policy;
 pub mod client_addr;
 pub mod config;
+mod connections;
 pub mod http;
 pub mod limits;
 pub mod openapi;
@@ -14,7 +15,7 @@ pub mod seed;
 mod serve;
 mod server_fn_responses;
 
-use app::security::{AttemptLimiter, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys};
+use app::security::{AttemptLimiter, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys, WriteLimiters};
 use app::service::AppState;
 use app::store::Db;
 use axum::Router;
@@ -50,13 +51,20 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
     let tokens =
         TokenKeys::new(secret.as_bytes(), config.jwt_ttl_seconds).map_err(|e| format!("invalid JWT_SECRET: {e}"))?;
     let db =
-        Db::connect(&config.database_url, config.pool).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+        Db::connect(&config.database_url, config.db).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+    let passwords = PasswordHasher::new(config.bcrypt_cost);
+    if let Some(cost) = app::store::users::highest_password_cost(&db).await.map_err(|e| e.to_string())? {
+        passwords.expect_stored_cost(cost);
+    }
+    let warming = passwords.clone();
+    tokio::spawn(async move { warming.warm_up().await });
     Ok(AppState {
         db,
-        passwords: PasswordHasher::new(config.bcrypt_cost),
+        passwords,
         tokens,
         auth_attempts: AttemptLimiter::new(config.auth_rate_limit),
         login_failures: AttemptLimiter::new(config.login_failure_limit),
+        write_limits: WriteLimiters::new(config.write_limits),
         sessions: SessionCache::new(SESSION_CACHE_TTL),
         session_max_seconds: config.session_max_seconds,
     })
@@ -106,5 +114,5 @@ pub async fn serve(
     policy: &HttpPolicy,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve::serve(listener, router, policy.request_timeout, shutdown).await
+    serve::serve(listener, router, policy, shutdown).await
 }

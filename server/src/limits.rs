@@ -7,7 +7,8 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use bytes::BytesMut;
+use http_body_util::BodyExt;
 use std::time::Duration;
 
 /// Largest request body accepted anywhere: credentials and posts are small; this bounds memory per request.
@@ -15,8 +16,32 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const PAYLOAD_TOO_LARGE: &str = "Request body too large (limit 64 KiB)";
 pub const REQUEST_TIMEOUT: &str = "Request timed out";
 
+/// After a 413, the rest of an oversized body is still read and thrown away, up to this much and this long, so a
+/// client that sends its whole body before reading the answer (no `Expect: 100-continue`: most HTTP libraries
+/// and browsers) receives the 413 instead of a connection reset while it is still writing. Past either bound the
+/// connection is closed: nobody can keep the server reading for free.
+const DRAIN_BYTES: u64 = 8 << 20;
+const DRAIN_TIME: Duration = Duration::from_secs(5);
+
 fn too_large() -> Response {
-    (StatusCode::PAYLOAD_TOO_LARGE, Json(error_body(PAYLOAD_TOO_LARGE))).into_response()
+    let mut response = (StatusCode::PAYLOAD_TOO_LARGE, Json(error_body(PAYLOAD_TOO_LARGE))).into_response();
+    // The rest of the body is not read as a request: this connection cannot be reused.
+    response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
+}
+
+/// Reads and discards what is left of `body` in the background, within the drain bounds.
+fn drain(mut body: Body) {
+    tokio::spawn(tokio::time::timeout(DRAIN_TIME, async move {
+        let mut left = DRAIN_BYTES;
+        while let Some(Ok(frame)) = body.frame().await {
+            let read = frame.data_ref().map_or(0, |data| data.len() as u64);
+            left = left.saturating_sub(read);
+            if left == 0 {
+                break;
+            }
+        }
+    }));
 }
 
 /// Reads the whole body, at most `MAX_BODY_BYTES`, before any handler runs, and answers 413 past it, whether the
@@ -25,19 +50,28 @@ fn too_large() -> Response {
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+    let (parts, mut body) = request.into_parts();
+    if let Some(len) = declared.filter(|len| *len > MAX_BODY_BYTES as u64) {
+        if len <= DRAIN_BYTES {
+            drain(body);
+        }
         return too_large();
     }
-    let (parts, body) = request.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => return too_large(),
-        Err(_) => {
+    let mut bytes = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
             let body = Json(error_body("Could not read the request body"));
             return (StatusCode::BAD_REQUEST, body).into_response();
+        };
+        if let Some(data) = frame.data_ref() {
+            if bytes.len() + data.len() > MAX_BODY_BYTES {
+                drain(body);
+                return too_large();
+            }
+            bytes.extend_from_slice(data);
         }
-    };
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes.freeze()))).await
 }
 
 /// Answers 408 when a request (reading its body included) takes longer than the configured time, so a slow

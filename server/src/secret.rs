@@ -6,7 +6,7 @@ use app::security::token::MIN_SECRET_BYTES;
 use rand::RngCore;
 use std::fs;
 use std::io::{ErrorKind, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 pub fn jwt_secret(config: &Config) -> Result<String, String> {
@@ -21,8 +21,9 @@ pub fn jwt_secret(config: &Config) -> Result<String, String> {
 
 fn load_or_create(path: &Path) -> Result<String, String> {
     let problem = |e: std::io::Error| format!("cannot use generated JWT secret file {}: {e}", path.display());
+    // The directory also holds the database: readable by the server's user only.
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(problem)?;
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(problem)?;
     }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -57,6 +58,7 @@ mod tests {
         let first = load_or_create(&path).unwrap();
         assert!(first.len() >= MIN_SECRET_BYTES);
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
         assert_eq!(load_or_create(&path).unwrap(), first, "the second start reuses the secret");
     }
 }

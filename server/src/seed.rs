@@ -46,7 +46,7 @@ pub async fn run(config: &Config, args: &[String]) -> Result<(), String> {
     plan.password_hash =
         PasswordHasher::new(config.bcrypt_cost).hash(SEED_PASSWORD).await.map_err(|e| format!("hashing: {e}"))?;
     let db =
-        Db::connect(&config.database_url, config.pool).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+        Db::connect(&config.database_url, config.db).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
     seed(&db, &plan).await?;
     println!(
         "seeded {} members, {} posts, {} comments, {} upvotes in {:.1} s",

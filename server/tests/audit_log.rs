@@ -92,7 +92,18 @@ async fn security_events_are_audited_with_user_client_and_request_and_no_secret_
     assert_eq!(edit.status(), 403);
 
     // A 401 with a revoked token, then the rate limit.
-    let logout = server.http.post(server.url("/auth/logout-all")).bearer_auth(&tokens[3]).send().await.unwrap();
+    // An id made to forge fields of the log line is replaced by a fresh one.
+    let forged = "x\" event=\"login\" user_id=\"1";
+    let logout = server
+        .http
+        .post(server.url("/auth/logout-all"))
+        .bearer_auth(&tokens[3])
+        .header("x-request-id", forged)
+        .send()
+        .await
+        .unwrap();
+    let fresh_id = logout.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(fresh_id.len() == 16 && fresh_id.bytes().all(|b| b.is_ascii_hexdigit()), "{fresh_id}");
     assert_eq!(logout.status(), 204);
     let revoked = server.http.get(server.url("/posts")).bearer_auth(&tokens[3]).send().await.unwrap();
     assert_eq!(revoked.status(), 401);
@@ -111,7 +122,12 @@ async fn security_events_are_audited_with_user_client_and_request_and_no_secret_
         assert!(line.contains("client=127.0.0.1"), "{event} names the client address: {line}");
         assert!(line.contains("request_id="), "{event} names the request: {line}");
     }
-    assert!(audit_line(&log, "password_change").contains("request_id=audit-test-request"));
+    assert!(audit_line(&log, "password_change").contains("request_id=\"audit-test-request\""));
+    let logout_line = audit_line(&log, "logout_all");
+    assert!(
+        logout_line.contains(&format!("request_id=\"{fresh_id}\"")) && !logout_line.contains(forged),
+        "{logout_line}"
+    );
     let forbidden = audit_line(&log, "forbidden");
     assert!(forbidden.contains(&format!("user_id={}", bob.user_id)) && forbidden.contains("status=403"), "{forbidden}");
     assert!(audit_line(&log, "unauthorized").contains("status=401"));

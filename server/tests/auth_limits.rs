@@ -114,3 +114,44 @@ async fn a_successful_login_clears_the_failures_of_its_name() {
         assert_eq!(login_from(&server, "-", "alice", "wrong password").await.status(), 401, "count started over");
     }
 }
+
+#[tokio::test]
+async fn a_look_alike_name_never_signs_in_and_is_not_a_second_budget_of_guesses() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/600")]).await;
+    server.register("kate_k", "kate's real password").await;
+    // "Kate_K" with the Kelvin sign (U+212A), which PostgreSQL's lower() folds into "kate_k".
+    let kelvin = "Kate_\u{212A}";
+    let look_alike = server.post_json("/auth/login", json!({"username": kelvin, "password": "kate's real password"}));
+    assert_error(look_alike.await, 401, "Invalid username or password").await;
+    for _ in 0..10 {
+        let guess = server.post_json("/auth/login", json!({"username": kelvin, "password": "a guess"})).await;
+        assert_error(guess, 401, "Invalid username or password").await;
+    }
+    let long_name = server.post_json("/auth/login", json!({"username": "a".repeat(60_000), "password": "a guess"}));
+    assert_error(long_name.await, 401, "Invalid username or password").await;
+    let kate = server.post_json("/auth/login", json!({"username": "kate_k", "password": "kate's real password"}));
+    assert_eq!(kate.await.status(), 200, "the look-alike's guesses neither locked nor reached kate_k");
+}
+
+#[tokio::test]
+async fn a_login_upgrades_a_hash_made_at_a_lower_cost() {
+    let server = TestServer::start_with(&[("BCRYPT_COST", "4")]).await;
+    server.register("alice", "alice's password").await;
+    let stronger = server.second_instance(&[("BCRYPT_COST", "5")]).await;
+    let login = stronger.post_json("/auth/login", json!({"username": "alice", "password": "alice's password"}));
+    assert_eq!(login.await.status(), 200);
+    let url = server.database.as_ref().unwrap().url();
+    let hash: String = match common::database::postgres_selected() {
+        true => {
+            let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&mut db).await.unwrap()
+        }
+        false => {
+            let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&mut db).await.unwrap()
+        }
+    };
+    assert!(hash.starts_with("$2b$05$"), "the stored hash is now at cost 5: {:.7}", hash);
+    let again = server.post_json("/auth/login", json!({"username": "alice", "password": "alice's password"}));
+    assert_eq!(again.await.status(), 200, "the same password still works");
+}

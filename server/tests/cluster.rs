@@ -47,6 +47,7 @@ impl Instance {
             .env("JWT_SECRET", SECRET)
             .env("BCRYPT_COST", "4")
             .env("AUTH_RATE_LIMIT", "off")
+            .env("POST_RATE_LIMIT", "off")
             .env("LEPTOS_SITE_ADDR", &addr)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())

@@ -102,10 +102,16 @@ pub fn validate_registration(input: &CredentialsInput) -> Result<Credentials, Ap
     Ok(credentials)
 }
 
-/// Login only requires both fields: format rules are not repeated, so a login attempt never reveals them and
-/// a malformed name simply fails as "Invalid username or password".
+/// Login requires both fields. A name that no account can have (not ASCII letters, digits and underscores, or
+/// longer than 30) fails as "Invalid username or password" before any look-up or counting: it costs no database
+/// read and no memory in the failure limiter, and a look-alike such as `Kate_k` with a Kelvin sign, which
+/// PostgreSQL's `lower()` would fold into `kate_k`, can never reach a real account under a second name.
 pub fn validate_login(input: &CredentialsInput) -> Result<Credentials, AppError> {
-    require_both(input)
+    let credentials = require_both(input)?;
+    if validate_username(&credentials.username).is_err() {
+        return Err(AppError::Unauthorized(crate::error::messages::BAD_CREDENTIALS.into()));
+    }
+    Ok(credentials)
 }
 
 /// The body of `PATCH /auth/password`. The snake_case names, and the API's camelCase as aliases.
@@ -225,8 +231,20 @@ mod tests {
     }
 
     #[test]
-    fn login_does_not_apply_format_rules() {
-        assert!(validate_login(&input(Some("x"), Some("y"))).is_ok());
+    fn login_does_not_apply_the_password_rules() {
+        assert!(validate_login(&input(Some("abc"), Some("y"))).is_ok());
+    }
+
+    #[test]
+    fn login_names_no_account_can_have_are_refused_as_bad_credentials() {
+        let kelvin = "Kate_\u{212A}";
+        for name in ["x", kelvin, "İsmail", "ab cd", &"a".repeat(31), &"a".repeat(60_000)] {
+            assert_eq!(
+                validate_login(&input(Some(name), Some("whatever1"))),
+                Err(AppError::Unauthorized(crate::error::messages::BAD_CREDENTIALS.into())),
+                "{name:.40}"
+            );
+        }
     }
 
     #[test]

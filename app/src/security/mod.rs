@@ -1,15 +1,17 @@
-//! Server-only security primitives: password hashing, bearer tokens, attempt limiting and the short memory of
-//! members' token generations.
+//! Server-only security primitives: password hashing, bearer tokens, attempt and write limiting and the short
+//! memory of members' token generations.
 
 pub mod password;
 pub mod rate_limit;
 pub mod session_cache;
 pub mod token;
+pub mod write_limits;
 
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, RateLimit};
 pub use session_cache::{SESSION_CACHE_TTL, SessionCache};
 pub use token::{Claims, TokenKeys};
+pub use write_limits::{WriteLimiters, WriteLimits};
 
 /// The address per-client limits and audit events use for a request: the peer, or the client a trusted proxy
 /// named in `X-Forwarded-For`. The server decides it once per request (see `server/src/client_addr.rs`) and both

@@ -48,16 +48,30 @@ impl SessionCache {
     }
 
     /// Remembers what the database just said (after a read, or after this instance revoked tokens).
-    pub fn put(&self, member: Member, generation: i64) {
-        self.put_at(member, generation, Instant::now());
+    ///
+    /// Never moves a member back to an older generation: a request that read the generation just before this
+    /// instance revoked tokens may finish after the revocation, and writing its stale answer over the new one
+    /// would make the revoked tokens work again here for another `ttl`. Generations only grow, so the larger is
+    /// always the newer.
+    ///
+    /// Returns the generation now in force for the member: `generation`, or the newer one already remembered.
+    pub fn put(&self, member: Member, generation: i64) -> i64 {
+        self.put_at(member, generation, Instant::now())
     }
 
-    fn put_at(&self, member: Member, generation: i64, now: Instant) {
+    fn put_at(&self, member: Member, generation: i64, now: Instant) -> i64 {
         let mut entries = self.lock();
         if entries.len() >= PRUNE_AT {
             entries.retain(|_, e| now.duration_since(e.fetched) < self.ttl);
         }
+        if let Some(newer) = entries
+            .get(&member.user_id)
+            .filter(|e| e.generation > generation && now.duration_since(e.fetched) < self.ttl)
+        {
+            return newer.generation;
+        }
         entries.insert(member.user_id, Entry { member, generation, fetched: now });
+        generation
     }
 }
 
@@ -77,6 +91,26 @@ mod tests {
         assert_eq!(cache.get_at(7, start + Duration::from_millis(4_999)), Some((alice(), 2)));
         assert_eq!(cache.get_at(7, start + Duration::from_secs(5)), None, "a stale entry must be re-read");
         assert_eq!(cache.get_at(8, start), None);
+    }
+
+    #[test]
+    fn a_stale_read_finishing_after_a_revocation_does_not_bring_the_old_generation_back() {
+        let cache = SessionCache::new(Duration::from_secs(5));
+        let start = Instant::now();
+        cache.put_at(alice(), 4, start); // this instance revoked: generation 3 → 4
+        // A read from before the revocation lands late: the newer generation stays, and is what it is told.
+        assert_eq!(cache.put_at(alice(), 3, start + Duration::from_millis(1)), 4);
+        assert_eq!(cache.get_at(7, start + Duration::from_millis(2)), Some((alice(), 4)));
+    }
+
+    #[test]
+    fn an_expired_entry_is_replaced_by_whatever_the_database_says() {
+        let cache = SessionCache::new(Duration::from_secs(5));
+        let start = Instant::now();
+        cache.put_at(alice(), 4, start);
+        let later = start + Duration::from_secs(6);
+        cache.put_at(alice(), 3, later);
+        assert_eq!(cache.get_at(7, later), Some((alice(), 3)));
     }
 
     #[test]

@@ -20,9 +20,9 @@ impl AppState {
         self.auth_attempts.attempt(client)?;
         let credentials = validate_registration(&input)?;
         let hash = self.passwords.hash(&credentials.password).await?;
-        let member = users::insert_user(&self.db, &credentials.username, &hash).await?;
+        let (member, generation) = users::insert_user(&self.db, &credentials.username, &hash).await?;
         tracing::info!(target: "audit", event = "register", user_id = member.user_id, "member registered");
-        self.session_for(member, 0, now())
+        self.session_for(member, generation, now())
     }
 
     pub async fn login(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
@@ -34,6 +34,7 @@ impl AppState {
         match user {
             Some(user) if verified => {
                 tracing::info!(target: "audit", event = "login", user_id = user.id, "member logged in");
+                self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };
                 self.session_for(member, user.token_generation, now())
             }
@@ -42,6 +43,23 @@ impl AppState {
                 tracing::warn!(target: "audit", event = "login_failed", user_id, "login refused: bad credentials");
                 Err(AppError::Unauthorized(messages::BAD_CREDENTIALS.into()))
             }
+        }
+    }
+
+    /// Re-hashes a just-proven password whose stored hash is cheaper than `BCRYPT_COST`, so raising the cost
+    /// reaches every member who logs in. The login does not depend on it: a failure is logged, and the next
+    /// login tries again.
+    async fn upgrade_hash(&self, user: &users::UserCredentials, password: &str) {
+        if !self.passwords.needs_rehash(&user.password_hash) {
+            return;
+        }
+        let upgraded = match self.passwords.hash(password).await {
+            Ok(new_hash) => users::upgrade_password_hash(&self.db, user.id, &user.password_hash, &new_hash).await,
+            Err(err) => Err(err),
+        };
+        match upgraded {
+            Ok(_) => tracing::debug!(user_id = user.id, "password re-hashed at the configured cost"),
+            Err(err) => tracing::warn!(user_id = user.id, error = %err, "password re-hash failed; kept the old hash"),
         }
     }
 
@@ -87,11 +105,13 @@ impl AppState {
         if let Some(hit) = self.sessions.get(user_id) {
             return Ok(Some(hit));
         }
+        // A read that started before this instance revoked the member's tokens may finish after it: the cache
+        // keeps (and answers with) the newer generation, so the revoked token is refused even by this request.
         let found = users::find_session(&self.db, user_id).await?;
-        if let Some((member, generation)) = &found {
-            self.sessions.put(member.clone(), *generation);
-        }
-        Ok(found)
+        Ok(found.map(|(member, generation)| {
+            let generation = self.sessions.put(member.clone(), generation);
+            (member, generation)
+        }))
     }
 
     /// A fresh token for a still-valid one: same member, same generation, same `auth_time`, a new `exp`. Refused

@@ -6,7 +6,7 @@ pub mod comments;
 pub mod posts;
 pub mod users;
 
-use crate::security::{AttemptLimiter, PasswordHasher, SessionCache, TokenKeys};
+use crate::security::{AttemptLimiter, PasswordHasher, SessionCache, TokenKeys, WriteLimiters};
 use crate::store::Db;
 
 /// Everything the rules need, built once at start-up and shared (cheaply cloned) by every request.
@@ -19,6 +19,8 @@ pub struct AppState {
     pub auth_attempts: AttemptLimiter,
     /// Failed logins (and failed current-password checks) per lower-cased username.
     pub login_failures: AttemptLimiter<String>,
+    /// Posts, comments, upvotes and bio edits per member.
+    pub write_limits: WriteLimiters,
     /// Members' current token generations, remembered for a few seconds.
     pub sessions: SessionCache,
     /// How long after the password was last entered a token may still be refreshed.

@@ -32,12 +32,14 @@ impl AppState {
 
     pub async fn create_post(&self, author: &Member, input: &NewPostInput) -> Result<Post, AppError> {
         let post = rules::validate_new_post(input)?;
+        self.write_limits.posts.attempt(author.user_id)?;
         let id = posts::insert(&self.db, author.user_id, &post).await?;
         posts::find(&self.db, author.user_id, id).await?.ok_or_else(post_not_found)
     }
 
     pub async fn update_post(&self, author: &Member, post_id: i64, input: &PostPatchInput) -> Result<Post, AppError> {
         let patch = rules::validate_post_patch(input)?;
+        self.write_limits.posts.attempt(author.user_id)?;
         if !posts::update_own(&self.db, author.user_id, post_id, &patch).await? {
             return Err(self.refusal(author, post_id, rules::NOT_YOUR_POST_EDIT).await);
         }
@@ -53,6 +55,7 @@ impl AppState {
     }
 
     pub async fn upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
+        self.write_limits.upvotes.attempt(member.user_id)?;
         if !upvotes::add(&self.db, member.user_id, post_id).await? {
             return Err(post_not_found());
         }
@@ -60,6 +63,7 @@ impl AppState {
     }
 
     pub async fn remove_upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
+        self.write_limits.upvotes.attempt(member.user_id)?;
         upvotes::remove(&self.db, member.user_id, post_id).await?;
         self.upvote_state(member, post_id).await
     }

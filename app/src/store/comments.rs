@@ -1,6 +1,6 @@
 //! The `comments` table.
 
-use super::{Db, on_pool, on_write_pool};
+use super::{Db, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::posts::Comment;
 
@@ -45,16 +45,19 @@ pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError>
 
 /// Adds a comment; `None` if the post does not exist (the foreign key refuses it, atomically with the insert).
 pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Option<i64>, AppError> {
-    let result = on_write_pool!(db, |pool| {
+    db.ensure_room_to_grow()?;
+    let result = committed_write!(db, |conn| {
         sqlx::query_scalar::<_, i64>("INSERT INTO comments (post_id, user_id, body) VALUES ($1, $2, $3) RETURNING id")
             .bind(post_id)
             .bind(author)
             .bind(body)
-            .fetch_one(pool)
+            .fetch_all(&mut *conn)
             .await
+            .map(single)
     });
     match result {
-        Ok(id) => Ok(Some(id)),
+        Ok(Some(id)) => Ok(Some(id)),
+        Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row")),
         Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(None),
         Err(err) => Err(err.into()),
     }
@@ -62,14 +65,14 @@ pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Op
 
 /// Deletes the comment if it is on `post_id` and `author` wrote it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64, comment_id: i64) -> Result<bool, AppError> {
-    let deleted = on_write_pool!(db, |pool| {
+    let deleted = committed_write!(db, |conn| {
         sqlx::query("DELETE FROM comments WHERE id = $1 AND post_id = $2 AND user_id = $3")
             .bind(comment_id)
             .bind(post_id)
             .bind(author)
-            .execute(pool)
-            .await?
-            .rows_affected()
-    });
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
     Ok(deleted == 1)
 }

@@ -8,19 +8,23 @@
 pub mod comments;
 pub mod posts;
 pub mod seed;
+mod sqlite_file;
+mod storage_reserve;
 pub mod upvotes;
 pub mod users;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
+pub use storage_reserve::StorageReserve;
 
 /// An open database of either kind. Cloning is cheap (the pool is shared).
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
+    /// Free space kept back on the database's file system (SQLite only; see `storage_reserve.rs`).
+    reserve: Option<StorageReserve>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,17 +39,28 @@ pub(crate) enum Backend {
     Postgres(PgPool),
 }
 
-/// How many connections one instance may hold, and how long a request waits for one before it is answered 503.
+/// How many connections one instance may hold, how long a request waits for one before it is answered 503, and
+/// how much disk a SQLite database may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PoolSettings {
+pub struct DbSettings {
     /// `None`: the backend's default (8 for SQLite, 10 for PostgreSQL).
     pub max_connections: Option<u32>,
     pub acquire_timeout: Duration,
+    /// SQLite: writes that add data are refused (503) while the file system holding the database has less free
+    /// space than this, so deleting and signing in keep working on a nearly full disk. 0: no reserve.
+    pub storage_reserve_bytes: u64,
+    /// SQLite: the size the write-ahead log is cut back to once it has been copied into the database.
+    pub wal_limit_bytes: u64,
 }
 
-impl Default for PoolSettings {
+impl Default for DbSettings {
     fn default() -> Self {
-        PoolSettings { max_connections: None, acquire_timeout: Duration::from_secs(5) }
+        DbSettings {
+            max_connections: None,
+            acquire_timeout: Duration::from_secs(5),
+            storage_reserve_bytes: 64 << 20,
+            wal_limit_bytes: 64 << 20,
+        }
     }
 }
 
@@ -79,6 +94,56 @@ macro_rules! on_write_pool {
 }
 pub(crate) use on_write_pool;
 
+/// Runs the write `$body` (one statement sent through `&mut *$conn`, a `Result<T, sqlx::Error>`) and yields its
+/// value only once it is committed; on any error nothing is written and the error is returned.
+///
+/// Why not a plain `INSERT … RETURNING` with `fetch_one`: on SQLite the implicit commit of such a statement
+/// happens when it is reset after the first row, and sqlx drops that error (sqlx issue 3430), so a write that
+/// never reached the disk was reported as done. On SQLite the body therefore runs in an explicit transaction
+/// whose COMMIT is checked here, on a connection that is replaced after any failure. On PostgreSQL a single statement commits before the server reports it complete,
+/// so the body runs as it is (no extra BEGIN and COMMIT round trips). On both, statements are read with
+/// `fetch_all` or `execute`, which read each statement's answer to its end and so report every error of its own.
+macro_rules! committed_write {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db.backend() {
+            $crate::store::Backend::Sqlite { write: pool, .. } => {
+                async {
+                    let mut connection = pool.acquire().await?;
+                    let outcome = async {
+                        let mut $conn = sqlx::Connection::begin(&mut *connection).await?;
+                        let value = $body?;
+                        $conn.commit().await?;
+                        Ok::<_, sqlx::Error>(value)
+                    }
+                    .await;
+                    if outcome.is_err() {
+                        // On a full disk or an I/O error SQLite may roll the transaction back by itself; sqlx
+                        // then still counts it as open, its ROLLBACK fails, and the connection's next
+                        // "transaction" is a savepoint inside nothing, whose writes were seen to vanish after
+                        // a successful commit. A fresh connection starts clean.
+                        let _ = connection.close().await;
+                    }
+                    outcome
+                }
+                .await
+            }
+            $crate::store::Backend::Postgres(pool) => {
+                async {
+                    let mut $conn = pool.acquire().await?;
+                    $body
+                }
+                .await
+            }
+        }
+    };
+}
+pub(crate) use committed_write;
+
+/// The one row an `INSERT/UPDATE … RETURNING` read with `fetch_all` produced, if any.
+pub(crate) fn single<T>(rows: Vec<T>) -> Option<T> {
+    rows.into_iter().next()
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -97,24 +162,32 @@ impl Db {
     /// Opens the database named by `url` (creating a SQLite file if needed) and brings its schema up to date.
     /// Several instances may start at once on one PostgreSQL database: sqlx serialises their migrations with an
     /// advisory lock.
-    pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Error> {
-        let backend = match supported_url(url) {
+    pub async fn connect(url: &str, settings: DbSettings) -> Result<Db, sqlx::Error> {
+        match supported_url(url) {
             Some(Dialect::Sqlite) => {
+                let file = sqlite_file::SqliteFile::prepare(url, settings)?;
                 // The writer first: it creates the file and switches it to WAL before any reader opens it.
-                let write = open_sqlite(url, PoolSettings { max_connections: Some(1), ..settings }).await?;
+                let write = file.open_pool(Some(1)).await?;
                 SQLITE_MIGRATIONS.run(&write).await?;
-                let read = open_sqlite(url, settings).await?;
-                tokio::spawn(checkpoint_wal(read.clone()));
-                Backend::Sqlite { read, write }
+                let read = file.open_pool(settings.max_connections).await?;
+                tokio::spawn(sqlite_file::checkpoint_wal(read.clone(), write.clone(), file.clone()));
+                let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
+                Ok(Db { backend: Backend::Sqlite { read, write }, reserve })
             }
             Some(Dialect::Postgres) => {
                 let pool = open_postgres(url, settings).await?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
-                Backend::Postgres(pool)
+                // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
+                Ok(Db { backend: Backend::Postgres(pool), reserve: None })
             }
-            None => return Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
-        };
-        Ok(Db { backend })
+            None => Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
+        }
+    }
+
+    /// Refuses (503) a write that would add data while free space is below the reserve. Deletes, sign-ins and
+    /// revocations do not call this: they must keep working on a nearly full disk.
+    pub(crate) fn ensure_room_to_grow(&self) -> Result<(), crate::error::AppError> {
+        self.reserve.as_ref().map_or(Ok(()), StorageReserve::ensure_room)
     }
 
     pub(crate) fn backend(&self) -> &Backend {
@@ -134,49 +207,7 @@ impl Db {
     }
 }
 
-async fn open_sqlite(url: &str, settings: PoolSettings) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        // WAL lets readers proceed while the writer writes; synchronous=NORMAL is durable across application
-        // crashes and only risks the last commits on power loss, the usual server setting with WAL. busy_timeout
-        // covers the rare checkpoint lock. Writes use their own one-connection pool and are single statements
-        // (autocommit), so no transaction ever holds a read lock it then has to upgrade: the upgrade deadlock
-        // cannot happen.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true)
-        // No checkpoint inside a commit: `checkpoint_wal` does it beside the writer instead.
-        .pragma("wal_autocheckpoint", "0");
-    if let Some(dir) = options.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
-    }
-    SqlitePoolOptions::new()
-        .max_connections(settings.max_connections.unwrap_or(8))
-        .acquire_timeout(settings.acquire_timeout)
-        .connect_with(options)
-        .await
-}
-
-/// Copies the WAL back into the database file every second, on a reader connection. Left to SQLite, the commit
-/// that crosses 1,000 WAL pages does the checkpoint itself, and the single writer (with every write queued behind
-/// it) stalls for as long as that takes: hundreds of milliseconds after a burst of writes. A PASSIVE checkpoint
-/// takes no lock a writer needs, so writes go on while it runs.
-async fn checkpoint_wal(pool: SqlitePool) {
-    let mut every_second = tokio::time::interval(Duration::from_secs(1));
-    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every_second.tick().await;
-        if pool.is_closed() {
-            return;
-        }
-        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-            tracing::debug!(error = %err, "WAL checkpoint skipped");
-        }
-    }
-}
-
-async fn open_postgres(url: &str, settings: PoolSettings) -> Result<PgPool, sqlx::Error> {
+async fn open_postgres(url: &str, settings: DbSettings) -> Result<PgPool, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("bulletin");
     PgPoolOptions::new()
         .max_connections(settings.max_connections.unwrap_or(10))

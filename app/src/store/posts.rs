@@ -3,7 +3,7 @@
 //! Ownership is part of each write's WHERE clause, so the check and the write are one statement: there is no
 //! moment between "it is yours" and "change it" for another request to slip into.
 
-use super::{Db, Dialect, on_pool, on_write_pool};
+use super::{Db, Dialect, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{NewPost, Post, PostPatch};
@@ -77,46 +77,50 @@ pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, Ap
 }
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
-    Ok(on_write_pool!(db, |pool| {
+    db.ensure_room_to_grow()?;
+    let id = committed_write!(db, |conn| {
         sqlx::query_scalar("INSERT INTO posts (user_id, title, body) VALUES ($1, $2, $3) RETURNING id")
             .bind(author)
             .bind(&post.title)
             .bind(&post.body)
-            .fetch_one(pool)
-            .await?
-    }))
+            .fetch_all(&mut *conn)
+            .await
+            .map(single)
+    })?;
+    id.ok_or_else(|| AppError::internal("INSERT … RETURNING id returned no row"))
 }
 
 /// Applies the edit if `author` owns the post; false if nothing was changed (missing or not theirs).
 pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -> Result<bool, AppError> {
+    db.ensure_room_to_grow()?;
     let sql = format!(
         "UPDATE posts SET title = COALESCE($1, title), body = COALESCE($2, body), updated_at = {}
          WHERE id = $3 AND user_id = $4",
         next_updated_at(db.dialect())
     );
-    let updated = on_write_pool!(db, |pool| {
+    let updated = committed_write!(db, |conn| {
         sqlx::query(&sql)
             .bind(&patch.title)
             .bind(&patch.body)
             .bind(post_id)
             .bind(author)
-            .execute(pool)
-            .await?
-            .rows_affected()
-    });
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
     Ok(updated == 1)
 }
 
 /// Deletes the post (comments and upvotes cascade) if `author` owns it; false if nothing was deleted.
 pub async fn delete_own(db: &Db, author: i64, post_id: i64) -> Result<bool, AppError> {
-    let deleted = on_write_pool!(db, |pool| {
+    let deleted = committed_write!(db, |conn| {
         sqlx::query("DELETE FROM posts WHERE id = $1 AND user_id = $2")
             .bind(post_id)
             .bind(author)
-            .execute(pool)
-            .await?
-            .rows_affected()
-    });
+            .execute(&mut *conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
     Ok(deleted == 1)
 }
 

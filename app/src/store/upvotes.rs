@@ -1,16 +1,17 @@
 //! The `post_upvotes` table. The primary key makes an upvote count once; triggers keep `posts.upvotes` in step
 //! within the same statement.
 
-use super::{Db, on_pool, on_write_pool};
+use super::{Db, committed_write, on_pool};
 use crate::error::AppError;
 
 /// Records `member`'s upvote (once, however often it is sent). `false` if the post does not exist.
 pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
-    let result = on_write_pool!(db, |pool| {
+    db.ensure_room_to_grow()?;
+    let result = committed_write!(db, |conn| {
         sqlx::query("INSERT INTO post_upvotes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(member)
             .bind(post_id)
-            .execute(pool)
+            .execute(&mut *conn)
             .await
             .map(|_| ())
     });
@@ -23,13 +24,14 @@ pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
 
 /// Withdraws `member`'s upvote, if there was one.
 pub async fn remove(db: &Db, member: i64, post_id: i64) -> Result<(), AppError> {
-    on_write_pool!(db, |pool| {
+    committed_write!(db, |conn| {
         sqlx::query("DELETE FROM post_upvotes WHERE user_id = $1 AND post_id = $2")
             .bind(member)
             .bind(post_id)
-            .execute(pool)
-            .await?;
-    });
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+    })?;
     Ok(())
 }
 

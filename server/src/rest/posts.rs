@@ -50,7 +50,11 @@ pub async fn show(
 
 #[utoipa::path(post, path = "/", tag = "posts", summary = "Write a post",
     request_body = NewPostRequest,
-    responses((status = 201, description = "The new post", body = Post)))]
+    responses(
+        (status = 201, description = "The new post", body = Post),
+        (status = 429, description = "Too many posts and edits by this member (POST_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -65,6 +69,8 @@ pub async fn create(
         (status = 200, description = "The edited post (`updated_at` moves)", body = Post),
         (status = 403, description = "You can only edit your own posts", body = ErrorBody),
         (status = 404, description = "Post not found", body = ErrorBody),
+        (status = 429, description = "Too many posts and edits by this member (POST_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -93,7 +99,12 @@ pub async fn delete(
 
 #[utoipa::path(post, path = "/{id}/upvote", tag = "posts", summary = "Upvote a post (once)",
     params(("id" = i64, Path, minimum = 1, description = "The post's id")),
-    responses((status = 200, description = "The post's upvotes now", body = UpvoteState), (status = 404, description = "Post not found", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The post's upvotes now", body = UpvoteState),
+        (status = 404, description = "Post not found", body = ErrorBody),
+        (status = 429, description = "Too many upvotes given or withdrawn by this member (UPVOTE_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn upvote(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -104,7 +115,12 @@ pub async fn upvote(
 
 #[utoipa::path(delete, path = "/{id}/upvote", tag = "posts", summary = "Take your upvote back",
     params(("id" = i64, Path, minimum = 1, description = "The post's id")),
-    responses((status = 200, description = "The post's upvotes now", body = UpvoteState), (status = 404, description = "Post not found", body = ErrorBody)))]
+    responses(
+        (status = 200, description = "The post's upvotes now", body = UpvoteState),
+        (status = 404, description = "Post not found", body = ErrorBody),
+        (status = 429, description = "Too many upvotes given or withdrawn by this member (UPVOTE_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn remove_upvote(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,
@@ -126,7 +142,12 @@ pub async fn list_comments(
 
 #[utoipa::path(post, path = "/{id}/comments", tag = "posts", summary = "Comment on a post",
     params(("id" = i64, Path, minimum = 1, description = "The post's id")), request_body = CommentRequest,
-    responses((status = 201, description = "The new comment", body = Comment), (status = 404, description = "Post not found", body = ErrorBody)))]
+    responses(
+        (status = 201, description = "The new comment", body = Comment),
+        (status = 404, description = "Post not found", body = ErrorBody),
+        (status = 429, description = "Too many comments by this member (COMMENT_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn add_comment(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,

@@ -27,7 +27,11 @@ pub async fn show(
 
 #[utoipa::path(patch, path = "/me", tag = "auth", summary = "Set your bio",
     request_body = BioRequest,
-    responses((status = 200, description = "Your profile with the new bio", body = Profile)))]
+    responses(
+        (status = 200, description = "Your profile with the new bio", body = Profile),
+        (status = 429, description = "Too many bio edits by this member (PROFILE_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn update_bio(
     State(state): State<AppState>,
     CurrentMember(member): CurrentMember,

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 pub mod database;
+pub mod ledger;
 
 use bulletin::config::Config;
 use database::TestDatabase;
@@ -49,6 +50,10 @@ impl TestServer {
             ("BCRYPT_COST".into(), "4".into()),
             ("AUTH_RATE_LIMIT".into(), "off".into()),
             ("LOGIN_FAILURE_LIMIT".into(), "off".into()),
+            ("POST_RATE_LIMIT".into(), "off".into()),
+            ("COMMENT_RATE_LIMIT".into(), "off".into()),
+            ("UPVOTE_RATE_LIMIT".into(), "off".into()),
+            ("PROFILE_RATE_LIMIT".into(), "off".into()),
         ]);
         env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();

@@ -1,0 +1,36 @@
+//! How much one member may write: new posts and edits, comments, upvotes and bio edits, each counted per member
+//! in a fixed window. Without it a single account could grow the database at the speed of the disk.
+
+use super::{AttemptLimiter, RateLimit};
+
+/// The configured limits (`None`: that kind of write is not limited).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteLimits {
+    /// New posts and edits of posts.
+    pub posts: Option<RateLimit>,
+    pub comments: Option<RateLimit>,
+    /// Upvotes given and withdrawn.
+    pub upvotes: Option<RateLimit>,
+    /// Bio edits.
+    pub profile: Option<RateLimit>,
+}
+
+/// One limiter per kind of write, keyed by user id.
+#[derive(Clone)]
+pub struct WriteLimiters {
+    pub posts: AttemptLimiter<i64>,
+    pub comments: AttemptLimiter<i64>,
+    pub upvotes: AttemptLimiter<i64>,
+    pub profile: AttemptLimiter<i64>,
+}
+
+impl WriteLimiters {
+    pub fn new(limits: WriteLimits) -> Self {
+        WriteLimiters {
+            posts: AttemptLimiter::new(limits.posts),
+            comments: AttemptLimiter::new(limits.comments),
+            upvotes: AttemptLimiter::new(limits.upvotes),
+            profile: AttemptLimiter::new(limits.profile),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The SQLite database file: how it is created (private to the server's user), how its connections are set up,
+//! and how its write-ahead log is kept from growing without bound.
+
+use super::DbSettings;
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A database file ready to be opened: its connection options and where it lives.
+#[derive(Clone, Debug)]
+pub(super) struct SqliteFile {
+    options: SqliteConnectOptions,
+    path: PathBuf,
+    acquire_timeout: Duration,
+    wal_limit_bytes: u64,
+}
+
+impl SqliteFile {
+    /// Reads the URL and creates the file (and its directory) if they do not exist yet, readable by this user
+    /// only: the file holds password hashes, and the WAL and shared-memory files SQLite creates beside it take
+    /// the database file's permissions.
+    pub(super) fn prepare(url: &str, settings: DbSettings) -> Result<SqliteFile, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets readers proceed while the writer writes; synchronous=NORMAL is durable across application
+            // crashes and only risks the last commits on power loss, the usual server setting with WAL.
+            // busy_timeout covers the rare checkpoint lock. Writes use their own one-connection pool, so a write
+            // transaction never waits for another writer: the upgrade deadlock cannot happen.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            // No checkpoint inside a commit: `checkpoint_wal` does it beside the writer instead.
+            .pragma("wal_autocheckpoint", "0")
+            // Each time the log starts over, it is cut back to this size (else it keeps its largest size forever).
+            .pragma("journal_size_limit", settings.wal_limit_bytes.to_string());
+        let path = options.get_filename().to_path_buf();
+        if !is_in_memory(&path) {
+            create_private(&path).map_err(sqlx::Error::Io)?;
+        }
+        Ok(SqliteFile {
+            options,
+            path,
+            acquire_timeout: settings.acquire_timeout,
+            wal_limit_bytes: settings.wal_limit_bytes,
+        })
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A pool of at most `max_connections` (default 8) connections to the file.
+    pub(super) async fn open_pool(&self, max_connections: Option<u32>) -> Result<SqlitePool, sqlx::Error> {
+        SqlitePoolOptions::new()
+            .max_connections(max_connections.unwrap_or(8))
+            .acquire_timeout(self.acquire_timeout)
+            .connect_with(self.options.clone())
+            .await
+    }
+
+    fn wal_bytes(&self) -> u64 {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        std::fs::metadata(wal).map_or(0, |m| m.len())
+    }
+}
+
+/// In-memory databases have no file (sqlx names them `file:sqlx-in-memory-N`).
+fn is_in_memory(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.is_empty() || name == ":memory:" || name.starts_with("file:")
+}
+
+/// Creates the database's directory (0700) and file (0600) if missing. An existing file is left as the operator
+/// set it, with a warning when anyone else may read it.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            let mode = std::fs::metadata(path)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    file = %path.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the database file (password hashes included) is readable by other users; chmod 600 it"
+                );
+            }
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Copies the WAL back into the database file every second, on a reader connection. Left to SQLite, the commit
+/// that crosses 1,000 WAL pages does the checkpoint itself, and the single writer (with every write queued behind
+/// it) stalls for as long as that takes: hundreds of milliseconds after a burst of writes. A PASSIVE checkpoint
+/// takes no lock a writer needs, so writes go on while it runs.
+///
+/// A log that grew during a burst is cut back when the next write starts it over (`journal_size_limit`). When
+/// no write comes, a log that is fully copied but still larger than the limit is truncated here, on the write
+/// connection, so it never competes with a write.
+pub(super) async fn checkpoint_wal(read: SqlitePool, write: SqlitePool, file: SqliteFile) {
+    let mut every_second = tokio::time::interval(Duration::from_secs(1));
+    every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every_second.tick().await;
+        if read.is_closed() {
+            return;
+        }
+        // (busy, frames in the log, frames copied into the database)
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&read).await {
+            Ok((0, frames, copied)) if frames > 0 && frames == copied && file.wal_bytes() > file.wal_limit_bytes => {
+                if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&write).await {
+                    tracing::debug!(error = %err, "WAL truncation skipped");
+                }
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(error = %err, "WAL checkpoint skipped"),
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Real storage faults: a full disk under SQLite (a small tmpfs, filled for real), a PostgreSQL database that
+//! turns read-only (as a failed-over standby does), and a server killed with SIGKILL in the middle of writing.
+//! Every kind of write must either commit or answer 503 with Retry-After, and the database afterwards must agree
+//! with every answer that was sent. Also: the free-space reserve, and tokens that outlive a reused id.
+
+mod common;
+
+use common::database::{TestDatabase, admin_url};
+use common::ledger::{Actor, Api, Record, prepare, tally, verify, write_everything};
+use common::{SECRET, TestServer};
+use futures_util::future::join_all;
+use serde_json::json;
+use sqlx::Connection;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// A tmpfs of `megabytes` mounted on a fresh directory, unmounted (lazily: the server may still hold files in
+/// it) when dropped. Needs root, as CI runs.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m,mode=700"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "mounting a tmpfs needs root (CI runs as root)");
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a filler file until the file system refuses (ENOSPC), so nothing is left for the database.
+    fn fill(&self) -> PathBuf {
+        let filler = self.path().join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0u8; 4096];
+        loop {
+            match file.write_all(&block) {
+                Ok(()) => {}
+                Err(err) if err.raw_os_error() == Some(28) => break, // ENOSPC
+                Err(err) => panic!("filling the disk: {err}"),
+            }
+        }
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(self.path()).status();
+    }
+}
+
+/// A member who reads everything back, and `count` actors prepared before the fault; `None` if the server
+/// stopped answering meanwhile.
+async fn cast(api: &Api, round: u32, count: u32) -> Option<(String, Vec<Actor>)> {
+    let credentials = json!({"username": format!("auditor_{round:03}"), "password": "the auditor's password"});
+    let auditor =
+        api.setup("POST", "/auth/register", None, Some(credentials), 201).await?["token"].as_str()?.to_owned();
+    let mut actors = Vec::new();
+    for i in 0..count {
+        actors.push(prepare(api, &auditor, &format!("{round:03}_{i:03}")).await?);
+    }
+    Some((auditor, actors))
+}
+
+fn running_as_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+async fn write_all_concurrently(api: &Api, actors: &[Actor]) -> Vec<Record> {
+    join_all(actors.iter().map(|actor| write_everything(api, actor))).await.into_iter().flatten().collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fault_sqlite_on_a_full_disk_every_write_commits_or_answers_503() {
+    if !running_as_root() {
+        eprintln!("skipped: mounting a small tmpfs needs root (CI runs as root)");
+        return;
+    }
+    let disk = SmallDisk::mount(8);
+    let url = format!("sqlite://{}/board.db?mode=rwc", disk.path().display());
+    let server =
+        TestServer::start_on(TestDatabase::fresh_sqlite(), &[("DATABASE_URL", &url), ("STORAGE_RESERVE_MB", "0")])
+            .await;
+    let api = Api { base: server.base.clone(), http: server.http.clone() };
+    let (auditor, actors) = cast(&api, 1, 4).await.unwrap();
+    // Copy the log into the database and empty it, so that every write from now on needs new space.
+    let mut check = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut check).await.unwrap();
+
+    let filler = disk.fill();
+    let records = write_all_concurrently(&api, &actors).await;
+    // Reads and sign-ins need no space.
+    api.expect("GET", "/posts?limit=5", Some(&auditor), None, 200).await;
+    let login = json!({"username": actors[0].username, "password": "the first password"});
+    let login_status = api.write("POST", "/auth/login", None, Some(login)).await.0.map(|(status, _)| status);
+    assert!(matches!(login_status, Some(200 | 401)), "a login on a full disk answers: {login_status:?}");
+
+    std::fs::remove_file(filler).unwrap();
+    let (acknowledged, refused) = tally(&records);
+    eprintln!("full disk: {acknowledged} writes acknowledged, {refused} refused with 503, of {}", records.len());
+    assert!(refused > 0, "the full disk refused writes");
+    verify(&api, &auditor, &records).await;
+
+    // The next person to register after space is back is themselves, whatever ids the refused ones would have had.
+    let (token, user_id) = api.register("after_the_fault", "a fine password").await;
+    let me = api.expect("GET", "/auth/me", Some(&token), None, 200).await;
+    assert_eq!((me["userId"].as_i64(), me["username"].as_str()), (Some(user_id), Some("after_the_fault")));
+
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut check).await.unwrap();
+    assert_eq!(integrity, "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fault_postgres_turned_read_only_every_write_answers_503_and_nothing_changes() {
+    let database = TestDatabase::fresh_postgres().await;
+    let TestDatabase::Postgres { name, .. } = &database else { unreachable!() };
+    let name = name.clone();
+    let server = TestServer::start_on(database, &[("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "2")]).await;
+    let api = Api { base: server.base.clone(), http: server.http.clone() };
+    let (auditor, actors) = cast(&api, 1, 3).await.unwrap();
+
+    // Read-only for every new session, and the server's sessions ended: the pool reconnects into read-only ones.
+    let mut admin = sqlx::PgConnection::connect(&admin_url()).await.unwrap();
+    let set_read_only = |on: bool| {
+        let setting = if on { "SET default_transaction_read_only = on" } else { "RESET default_transaction_read_only" };
+        [
+            format!("ALTER DATABASE {name} {setting}"),
+            // With a timeout, it returns once each session has ended, so no old session can write afterwards.
+            format!("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = '{name}'"),
+        ]
+    };
+    for sql in set_read_only(true) {
+        sqlx::query(&sql).execute(&mut admin).await.unwrap();
+    }
+    let records = write_all_concurrently(&api, &actors).await;
+    let login = json!({"username": actors[0].username, "password": "the first password"});
+    let (login, _) = api.write("POST", "/auth/login", None, Some(login)).await;
+    assert_eq!(login.map(|(status, _)| status), Some(200), "signing in reads only");
+    for sql in set_read_only(false) {
+        sqlx::query(&sql).execute(&mut admin).await.unwrap();
+    }
+
+    let (acknowledged, refused) = tally(&records);
+    eprintln!("read-only database: {acknowledged} acknowledged, {refused} refused with 503, of {}", records.len());
+    assert_eq!((acknowledged, refused), (0, records.len()), "a read-only database can acknowledge no write");
+    verify(&api, &auditor, &records).await;
+}
+
+/// The `bulletin` binary on `url`, killed when dropped.
+async fn spawn_server(url: &str, addr: &str) -> tokio::process::Child {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .env("DATABASE_URL", url)
+        .env("JWT_SECRET", SECRET)
+        .env("BCRYPT_COST", "4")
+        .env("AUTH_RATE_LIMIT", "off")
+        .env("LOGIN_FAILURE_LIMIT", "off")
+        .env("POST_RATE_LIMIT", "off")
+        .env("LEPTOS_SITE_ADDR", addr)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the bulletin binary starts");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fault_sigkill_in_the_middle_of_writing_loses_no_acknowledged_write() {
+    let database = TestDatabase::fresh_sqlite();
+    let url = database.url();
+    let addr =
+        format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+    let mut server = spawn_server(&url, &addr).await;
+    let api = Api::new(&format!("http://{addr}"));
+
+    // Rounds of every kind of write from 4 members at once, until the server is killed under them.
+    let mut rounds = Vec::new();
+    let writing = async {
+        for round in 0.. {
+            let Some((auditor, actors)) = cast(&api, round, 4).await else { return };
+            let records = write_all_concurrently(&api, &actors).await;
+            let died = records.iter().any(|r| r.answer.is_none());
+            rounds.push((auditor, records));
+            if died {
+                return;
+            }
+        }
+    };
+    let killing = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        server.start_kill().unwrap(); // SIGKILL
+        server.wait().await.unwrap();
+    };
+    tokio::time::timeout(Duration::from_secs(60), async { tokio::join!(writing, killing) })
+        .await
+        .expect("the writers noticed the kill");
+
+    let _restarted = spawn_server(&url, &addr).await;
+    let all: Vec<&Record> = rounds.iter().flat_map(|(_, records)| records).collect();
+    let acknowledged = all.iter().filter(|r| r.acknowledged()).count();
+    eprintln!("SIGKILL after {} rounds: {acknowledged} writes acknowledged before it", rounds.len());
+    assert!(acknowledged > 0);
+    for (auditor, records) in &rounds {
+        verify(&api, auditor, records).await;
+    }
+}
+
+#[tokio::test]
+async fn fault_below_the_storage_reserve_adding_data_is_refused_while_reading_deleting_and_signing_in_work() {
+    if common::database::postgres_selected() {
+        return; // the reserve guards the SQLite file's disk; PostgreSQL's disk is the database server's
+    }
+    let server = TestServer::start_with(&[("STORAGE_RESERVE_MB", "0")]).await;
+    let alice = server.member("alice").await;
+    let post = server.post_as(&alice, "Made before the disk filled", "body").await["id"].as_i64().unwrap();
+    let other = server.post_as(&alice, "Another post", "body").await["id"].as_i64().unwrap();
+    let comment = json!({"body": "a comment"});
+    let comment = server.call("POST", &format!("/posts/{post}/comments"), Some(&alice), Some(comment)).await;
+    let comment = common::expect_json(comment, 201).await["id"].as_i64().unwrap();
+    common::expect_json(server.call("POST", &format!("/posts/{post}/upvote"), Some(&alice), None).await, 200).await;
+
+    // The same database, served with a reserve larger than any disk: free space is always below it.
+    let full = server.second_instance(&[("STORAGE_RESERVE_MB", "1073741824")]).await;
+    let api = Api { base: full.base.clone(), http: full.http.clone() };
+    let token = Some(alice.token.as_str());
+    let adding = [
+        api.write("POST", "/auth/register", None, Some(json!({"username": "newcomer", "password": "long enough"})))
+            .await,
+        api.write("POST", "/posts", token, Some(json!({"title": "Something new", "body": "refused"}))).await,
+        api.write("PATCH", &format!("/posts/{post}"), token, Some(json!({"body": "a longer body, refused"}))).await,
+        api.write("POST", &format!("/posts/{post}/comments"), token, Some(json!({"body": "refused"}))).await,
+        api.write("POST", &format!("/posts/{other}/upvote"), token, None).await,
+        api.write("PATCH", "/auth/me", token, Some(json!({"bio": "refused"}))).await,
+    ];
+    for (answer, body) in adding {
+        assert_eq!(answer, Some((503, true)), "{body}");
+    }
+    api.expect("GET", "/posts", token, None, 200).await;
+    api.expect("POST", "/auth/login", None, Some(json!({"username": "alice", "password": "long enough"})), 200).await;
+    api.expect("DELETE", &format!("/posts/{post}/upvote"), token, None, 200).await;
+    api.expect("DELETE", &format!("/posts/{post}/comments/{comment}"), token, None, 204).await;
+    api.expect("DELETE", &format!("/posts/{post}"), token, None, 204).await;
+    let change = json!({"current_password": "long enough", "new_password": "another long one"});
+    let fresh = api.expect("PATCH", "/auth/password", token, Some(change), 200).await;
+    api.expect("POST", "/auth/logout-all", fresh["token"].as_str(), None, 204).await;
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+#[tokio::test]
+async fn a_token_names_one_account_forever_even_if_its_id_is_handed_out_again() {
+    let server = TestServer::start().await;
+    let first = server.member("first_member").await;
+    // The token a registration that never committed would have carried: the next id, in the generation every
+    // account used to start with.
+    let next_id = first.user_id + 1;
+    let claims = json!({"sub": next_id.to_string(), "userId": next_id, "username": "phantom",
+        "iat": now(), "exp": now() + 600, "gen": 0, "auth_time": now()});
+    let phantom = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    let second = server.member("second_member").await;
+    assert_eq!(second.user_id, next_id, "the id was handed out");
+    let response = server.me(Some(&format!("Bearer {phantom}"))).await;
+    assert_eq!(response.status(), 401, "a token issued for nobody must not work for the member who got its id");
+}
