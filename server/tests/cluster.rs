@@ -4,34 +4,16 @@
 
 mod common;
 
-use common::SECRET;
 use common::database::TestDatabase;
+use common::process::{free_addr, spawn_bulletin, wait_until_healthy};
 use futures_util::future::join_all;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Polls `url` until it answers 200, for at most 30 seconds.
-async fn wait_until_healthy(http: &Client, url: &str) {
-    for _ in 0..300 {
-        if let Ok(response) = http.get(url).send().await
-            && response.status() == StatusCode::OK
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} did not become healthy within 30 s");
-}
 
 /// One `bulletin` process, killed when dropped.
 struct Instance {
@@ -41,22 +23,9 @@ struct Instance {
 
 impl Instance {
     async fn start(database_url: &str) -> Instance {
-        let addr = format!("127.0.0.1:{}", free_port());
-        let process = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-            .env("DATABASE_URL", database_url)
-            .env("JWT_SECRET", SECRET)
-            .env("BCRYPT_COST", "4")
-            .env("AUTH_RATE_LIMIT", "off")
-            .env("POST_RATE_LIMIT", "off")
-            .env("LEPTOS_SITE_ADDR", &addr)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the bulletin binary starts");
-        let base = format!("http://{addr}");
-        wait_until_healthy(&Client::new(), &format!("{base}/healthz")).await;
-        Instance { base, _process: process }
+        let addr = free_addr();
+        let process = spawn_bulletin(database_url, &addr, &[], None).await;
+        Instance { base: format!("http://{addr}"), _process: process }
     }
 
     fn port(&self) -> &str {
@@ -99,7 +68,7 @@ impl Balancer {
         let shipped =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/bulletin.nginx.conf"))
                 .expect("deploy/bulletin.nginx.conf");
-        let port = free_port();
+        let port = free_addr().rsplit_once(':').unwrap().1.to_owned();
         let mut site = shipped.replace("listen 8080;", &format!("listen 127.0.0.1:{port};"));
         for (default, instance) in ["3001", "3002", "3003"].iter().zip(instances) {
             let from = format!("127.0.0.1:{default} ");
@@ -128,7 +97,7 @@ impl Balancer {
             .spawn()
             .expect("nginx starts");
         let base = format!("http://127.0.0.1:{port}");
-        wait_until_healthy(&Client::new(), &format!("{base}/healthz")).await;
+        wait_until_healthy(&format!("{base}/healthz")).await;
         Balancer { base, _dir: dir, process }
     }
 }

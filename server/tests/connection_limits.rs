@@ -4,9 +4,10 @@
 
 mod common;
 
-use common::{SECRET, TestServer};
+use common::TestServer;
+use common::database::TestDatabase;
+use common::process::{free_addr, spawn_bulletin};
 use futures_util::future::join_all;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -83,48 +84,15 @@ async fn a_large_body_sent_without_expect_still_receives_its_413() {
     }
 }
 
-/// Runs the `bulletin` binary with at most `descriptors` open files (soft and hard: it may not raise them).
-async fn spawn_with_file_limit(
-    descriptors: u64,
-    vars: &[(&str, &str)],
-) -> (tokio::process::Child, String, common::database::TestDatabase) {
-    let database = common::database::TestDatabase::fresh_sqlite();
-    let addr =
-        format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_bulletin"));
-    command
-        .env("DATABASE_URL", database.url())
-        .env("JWT_SECRET", SECRET)
-        .env("BCRYPT_COST", "4")
-        .env("LEPTOS_SITE_ADDR", &addr)
-        .env("RUST_LOG", "error")
-        .envs(vars.iter().copied())
-        .stdout(Stdio::null())
-        .kill_on_drop(true);
-    let limit = rustix::process::Rlimit { current: Some(descriptors), maximum: Some(descriptors) };
-    // SAFETY: setrlimit is async-signal-safe, which is all a pre_exec hook may call.
-    unsafe {
-        command
-            .pre_exec(move || rustix::process::setrlimit(rustix::process::Resource::Nofile, limit).map_err(Into::into));
-    }
-    let child = command.spawn().expect("the bulletin binary starts");
-    let base = format!("http://{addr}");
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (child, base, database)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thousands_of_silent_sockets_cannot_keep_real_requests_out() {
     // This test process holds the 3,000 client ends: its own soft limit may be lower than that.
     let own = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     let raised = rustix::process::Rlimit { current: own.maximum, maximum: own.maximum };
     rustix::process::setrlimit(rustix::process::Resource::Nofile, raised).unwrap();
-    let (_server, base, _database) = spawn_with_file_limit(256, &[("REQUEST_TIMEOUT_SECONDS", "5")]).await;
+    let (database, addr) = (TestDatabase::fresh_sqlite(), free_addr());
+    let _server = spawn_bulletin(&database.url(), &addr, &[("REQUEST_TIMEOUT_SECONDS", "5")], Some(256)).await;
+    let base = format!("http://{addr}");
     // A fresh connection for every request, as new visitors arrive.
     let visitor =
         reqwest::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(10)).build().unwrap();

@@ -4,7 +4,6 @@
 mod common;
 
 use common::{TestServer, assert_error};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -79,25 +78,8 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn sigterm_lets_requests_in_flight_finish_then_exits() {
-    let database = common::database::TestDatabase::fresh_sqlite();
-    let addr =
-        format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
-    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .env("DATABASE_URL", database.url())
-        .env("JWT_SECRET", common::SECRET)
-        .env("BCRYPT_COST", "4")
-        .env("LEPTOS_SITE_ADDR", &addr)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (database, addr) = (common::database::TestDatabase::fresh_sqlite(), common::process::free_addr());
+    let mut process = common::process::spawn_bulletin(&database.url(), &addr, &[], None).await;
 
     // A registration whose body is half sent when the signal arrives.
     let body = r#"{"username":"draining","password":"long enough"}"#;

@@ -7,14 +7,14 @@ mod common;
 
 use common::database::{TestDatabase, admin_url};
 use common::ledger::{Actor, Api, Record, prepare, tally, verify, write_everything};
+use common::process::{free_addr, spawn_bulletin};
 use common::{SECRET, TestServer};
 use futures_util::future::join_all;
 use serde_json::json;
 use sqlx::Connection;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A tmpfs of `megabytes` mounted on a fresh directory, unmounted (lazily: the server may still hold files in
 /// it) when dropped. Needs root, as CI runs.
@@ -157,37 +157,12 @@ async fn fault_postgres_turned_read_only_every_write_answers_503_and_nothing_cha
     verify(&api, &auditor, &records).await;
 }
 
-/// The `bulletin` binary on `url`, killed when dropped.
-async fn spawn_server(url: &str, addr: &str) -> tokio::process::Child {
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .env("DATABASE_URL", url)
-        .env("JWT_SECRET", SECRET)
-        .env("BCRYPT_COST", "4")
-        .env("AUTH_RATE_LIMIT", "off")
-        .env("LOGIN_FAILURE_LIMIT", "off")
-        .env("POST_RATE_LIMIT", "off")
-        .env("LEPTOS_SITE_ADDR", addr)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the bulletin binary starts");
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while client.get(format!("http://{addr}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    child
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fault_sigkill_in_the_middle_of_writing_loses_no_acknowledged_write() {
     let database = TestDatabase::fresh_sqlite();
     let url = database.url();
-    let addr =
-        format!("127.0.0.1:{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
-    let mut server = spawn_server(&url, &addr).await;
+    let addr = free_addr();
+    let mut server = spawn_bulletin(&url, &addr, &[], None).await;
     let api = Api::new(&format!("http://{addr}"));
 
     // Rounds of every kind of write from 4 members at once, until the server is killed under them.
@@ -212,7 +187,7 @@ async fn fault_sigkill_in_the_middle_of_writing_loses_no_acknowledged_write() {
         .await
         .expect("the writers noticed the kill");
 
-    let _restarted = spawn_server(&url, &addr).await;
+    let _restarted = spawn_bulletin(&url, &addr, &[], None).await;
     let all: Vec<&Record> = rounds.iter().flat_map(|(_, records)| records).collect();
     let acknowledged = all.iter().filter(|r| r.acknowledged()).count();
     eprintln!("SIGKILL after {} rounds: {acknowledged} writes acknowledged before it", rounds.len());

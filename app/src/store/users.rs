@@ -18,11 +18,11 @@ pub struct UserCredentials {
 ///
 /// The first generation is random, not 0: should a registration ever be answered without being stored, the id
 /// it was given is handed out again, and a token carrying that id must not work for the next member who gets it.
-/// Generations only ever grow from there (revocation adds 1), so 2^62 leaves room for every revocation there
-/// will ever be.
+/// It is below 2^52: the `gen` claim stays an exact number for JavaScript (whose integers end at 2^53), with
+/// room above for every revocation there will ever be (each adds 1).
 pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<(Member, i64), AppError> {
     db.ensure_room_to_grow()?;
-    let first_generation = (rand::random::<u64>() >> 2) as i64;
+    let first_generation = (rand::random::<u64>() >> 12) as i64;
     let result = committed_write!(db, |conn| {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO users (username, password_hash, token_generation) VALUES ($1, $2, $3) RETURNING id",

@@ -4,6 +4,7 @@
 
 pub mod database;
 pub mod ledger;
+pub mod process;
 
 use bulletin::config::Config;
 use database::TestDatabase;
