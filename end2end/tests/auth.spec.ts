@@ -1,4 +1,4 @@
-import { test, expect, register, fillAndSubmit, signedInAs } from "./fixtures";
+import { test, expect, register, fillAndSubmit, freshMember, signedInAs } from "./fixtures";
 
 test("register, stay signed in across a reload, log out and log back in", async ({ page, member }) => {
   await register(page, member);
@@ -72,4 +72,25 @@ test("unknown paths show a not-found page with a way back", async ({ page }) => 
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Back to the feed" })).toBeVisible();
+});
+
+test("a next parameter that a browser would read as another site lands on the board instead", async ({ page, member }) => {
+  await register(page, member);
+  await page.getByRole("button", { name: "Log out" }).click();
+  const origin = new URL(page.url()).origin;
+  // Each would pass a check that only looks at the first characters: the browser drops tabs and line breaks
+  // and reads a backslash as a slash, so all of them mean //evil.example.
+  for (const hostile of ["%2F%09%2Fevil.example%2F", "%2F%0A%2Fevil.example%2F", "%2F%09%5Cevil.example", "%2F%5Cevil.example"]) {
+    await page.goto(`/login?next=${hostile}`);
+    await fillAndSubmit(page, member, "Log in");
+    await expect(page).toHaveURL(`${origin}/`);
+    await page.getByRole("button", { name: "Log out" }).click();
+
+    const newcomer = freshMember();
+    await page.goto(`/register?next=${hostile}`);
+    await fillAndSubmit(page, newcomer, "Create account");
+    await expect(signedInAs(page, newcomer)).toBeVisible();
+    await expect(page).toHaveURL(`${origin}/`);
+    await page.getByRole("button", { name: "Log out" }).click();
+  }
 });

@@ -10,6 +10,7 @@ pub mod http;
 pub mod limits;
 pub mod openapi;
 pub mod rest;
+mod same_origin;
 mod secret;
 pub mod seed;
 mod serve;

@@ -65,3 +65,30 @@ async fn undecodable_server_function_arguments_are_a_400_not_a_500() {
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().starts_with("Invalid request"), "{body}");
 }
+
+#[tokio::test]
+async fn server_functions_refuse_other_sites_before_any_work_or_counting() {
+    let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600")]).await;
+    server.register("alice", "long enough").await; // one attempt of the two
+    let forged = |headers: &'static [(&'static str, &'static str)]| {
+        let mut request =
+            server.http.post(server.url("/api/login")).form(&[("username", "alice"), ("password", "long enough")]);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[("origin", "https://evil.example")][..],
+        &[("origin", "null")][..],
+    ] {
+        for _ in 0..3 {
+            assert_error(forged(headers).await.unwrap(), 403, "Cross-site requests are not allowed").await;
+        }
+    }
+    // None of the refused calls spent the address's budget: the app's own page still logs in.
+    let own_page = forged(&[("sec-fetch-site", "same-origin")]).await.unwrap();
+    assert_eq!(own_page.status(), 200);
+}

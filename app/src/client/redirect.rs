@@ -1,9 +1,17 @@
 //! Where to send people around login: to `/login?next=<where they were>` and back again.
 
-/// Only same-site paths may be `next`: anything else ("https://evil", "//evil", "/\evil") becomes `/`.
+/// Only same-origin paths may be `next`: anything else becomes `/`.
+///
+/// Judged the way a browser will read it, not as the text looks: browsers drop tabs and line breaks anywhere in
+/// a URL and read `\` as `/`, so `/<TAB>/evil.example` and `/\evil.example` are `//evil.example`, another site.
+/// Rather than rebuild that parsing, any control character or backslash makes the whole value unacceptable; what
+/// is left must be one `/` followed by anything but a second `/`.
 pub fn safe_next(next: Option<&str>) -> String {
+    let acceptable = |path: &str| {
+        path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c.is_control() || c == '\\')
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path.to_owned(),
+        Some(path) if acceptable(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -49,10 +57,24 @@ mod tests {
     #[test]
     fn next_accepts_only_local_paths() {
         assert_eq!(safe_next(Some("/p/5?x=1")), "/p/5?x=1");
-        for hostile in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""] {
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\t\\evil.example",
+            "\t//evil.example",
+            "/%09/x\u{0}",
+            "/\u{7f}/evil.example",
+        ] {
             assert_eq!(safe_next(Some(hostile)), "/", "{hostile}");
         }
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/p/5%2F%2Fx")), "/p/5%2F%2Fx", "encoded slashes stay inside the path");
     }
 
     #[test]
