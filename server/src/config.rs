@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn storage_and_write_limits_have_defaults_and_can_be_set() {
         let config = parse(&[]).unwrap();
-        assert_eq!((config.db.storage_reserve_bytes, config.db.wal_limit_bytes), (64 << 20, 64 << 20));
+        assert_eq!((config.db.storage_reserve_bytes, config.db.wal_limit_bytes), (64 << 20, 256 << 20));
         assert_eq!(config.write_limits.posts.unwrap().attempts, 60);
         assert_eq!(config.write_limits.comments.unwrap().attempts, 120);
         assert_eq!(config.write_limits.upvotes.unwrap().attempts, 600);

@@ -42,7 +42,7 @@ pub struct Connection {
     /// Woken when the connection must close now (displaced at the cap).
     close_now: Notify,
     displaced: AtomicBool,
-    /// Woken when a request starts or ends, which moves the idle deadline.
+    /// Woken when the last request in flight ends, which may bring the idle deadline forward.
     activity: Notify,
 }
 
@@ -63,7 +63,6 @@ impl Connection {
     pub fn start_request(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         self.served_one.store(true, Ordering::Release);
-        self.activity.notify_one();
         InFlight(self.clone())
     }
 
@@ -83,8 +82,8 @@ impl Connection {
             if self.is_idle() && idle_for >= limit {
                 return;
             }
-            // Busy, or not idle long enough yet: look again when the deadline would fall, or when a request starts
-            // or ends (which moves it).
+            // Busy, or not idle long enough yet: look again when the deadline would fall, or when the connection
+            // becomes idle.
             let wait = if self.is_idle() { limit - idle_for } else { limit };
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
@@ -107,8 +106,12 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         let connection = &self.0;
         connection.idle_since_ms.store(connection.elapsed_ms(), Ordering::Release);
-        connection.in_flight.fetch_sub(1, Ordering::AcqRel);
-        connection.activity.notify_one();
+        // Only the end of the last request in flight can bring the deadline forward (the idle timeout may be
+        // shorter than the wait for a first request); anything else only moves it later, which the deadline
+        // check finds by itself when it wakes.
+        if connection.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            connection.activity.notify_one();
+        }
     }
 }
 

@@ -59,7 +59,9 @@ impl Default for DbSettings {
             max_connections: None,
             acquire_timeout: Duration::from_secs(5),
             storage_reserve_bytes: 64 << 20,
-            wal_limit_bytes: 64 << 20,
+            // Large enough that a busy board's log rarely reaches it: cutting a log of hundreds of megabytes
+            // back holds the writer for a few hundred milliseconds, once, after a burst.
+            wal_limit_bytes: 256 << 20,
         }
     }
 }
@@ -94,47 +96,27 @@ macro_rules! on_write_pool {
 }
 pub(crate) use on_write_pool;
 
-/// Runs the write `$body` (one statement sent through `&mut *$conn`, a `Result<T, sqlx::Error>`) and yields its
-/// value only once it is committed; on any error nothing is written and the error is returned.
+/// Runs the write `$body` (one statement sent through `&mut *$conn`, a `Result<T, sqlx::Error>`) on the write
+/// connection and yields its value only once it is committed; on any error nothing is written and the error is
+/// returned.
 ///
-/// Why not a plain `INSERT … RETURNING` with `fetch_one`: on SQLite the implicit commit of such a statement
-/// happens when it is reset after the first row, and sqlx drops that error (sqlx issue 3430), so a write that
-/// never reached the disk was reported as done. On SQLite the body therefore runs in an explicit transaction
-/// whose COMMIT is checked here, on a connection that is replaced after any failure. On PostgreSQL a single statement commits before the server reports it complete,
-/// so the body runs as it is (no extra BEGIN and COMMIT round trips). On both, statements are read with
-/// `fetch_all` or `execute`, which read each statement's answer to its end and so report every error of its own.
+/// A single statement commits as part of running it (autocommit) on both backends, so the commit's outcome is
+/// the statement's own last answer; what matters is reading that answer. `INSERT … RETURNING` read with
+/// `fetch_one` does not: on SQLite the commit happens when the statement is reset after the first row, and sqlx
+/// drops that error (sqlx issue 3430), so a write that never reached the disk was reported as done. Every write
+/// is therefore read to its end with `fetch_all` or `execute`, which report an error of the commit like any
+/// other. (Explicit BEGIN/COMMIT would add two round trips to SQLite's worker thread per write, and on a full
+/// disk SQLite may roll such a transaction back by itself while sqlx still counts it as open, after which that
+/// connection's next "transaction" was seen to report success for a row it never stored.)
 macro_rules! committed_write {
     ($db:expr, |$conn:ident| $body:expr) => {
-        match $db.backend() {
-            $crate::store::Backend::Sqlite { write: pool, .. } => {
-                async {
-                    let mut connection = pool.acquire().await?;
-                    let outcome = async {
-                        let mut $conn = sqlx::Connection::begin(&mut *connection).await?;
-                        let value = $body?;
-                        $conn.commit().await?;
-                        Ok::<_, sqlx::Error>(value)
-                    }
-                    .await;
-                    if outcome.is_err() {
-                        // On a full disk or an I/O error SQLite may roll the transaction back by itself; sqlx
-                        // then still counts it as open, its ROLLBACK fails, and the connection's next
-                        // "transaction" is a savepoint inside nothing, whose writes were seen to vanish after
-                        // a successful commit. A fresh connection starts clean.
-                        let _ = connection.close().await;
-                    }
-                    outcome
-                }
-                .await
+        $crate::store::on_write_pool!($db, |pool| {
+            async {
+                let mut $conn = pool.acquire().await?;
+                $body
             }
-            $crate::store::Backend::Postgres(pool) => {
-                async {
-                    let mut $conn = pool.acquire().await?;
-                    $body
-                }
-                .await
-            }
-        }
+            .await
+        })
     };
 }
 pub(crate) use committed_write;

@@ -106,11 +106,14 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 /// takes no lock a writer needs, so writes go on while it runs.
 ///
 /// A log that grew during a burst is cut back when the next write starts it over (`journal_size_limit`). When
-/// no write comes, a log that is fully copied but still larger than the limit is truncated here, on the write
-/// connection, so it never competes with a write.
+/// writes stop, a log that is fully copied but still larger than the limit is truncated here, on the write
+/// connection. Only once a whole second has passed without a write: a TRUNCATE checkpoint waits for every reader
+/// of the log, and run under a steady stream of writes it held the writer for over 100 ms (create_post p99 24 ms
+/// → 150 ms).
 pub(super) async fn checkpoint_wal(read: SqlitePool, write: SqlitePool, file: SqliteFile) {
     let mut every_second = tokio::time::interval(Duration::from_secs(1));
     every_second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut frames_before = -1;
     loop {
         every_second.tick().await;
         if read.is_closed() {
@@ -118,8 +121,15 @@ pub(super) async fn checkpoint_wal(read: SqlitePool, write: SqlitePool, file: Sq
         }
         // (busy, frames in the log, frames copied into the database)
         match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&read).await {
-            Ok((0, frames, copied)) if frames > 0 && frames == copied && file.wal_bytes() > file.wal_limit_bytes => {
-                if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&write).await {
+            Ok((0, frames, copied)) => {
+                let quiet = frames == frames_before;
+                frames_before = frames;
+                if quiet
+                    && frames > 0
+                    && frames == copied
+                    && file.wal_bytes() > file.wal_limit_bytes
+                    && let Err(err) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&write).await
+                {
                     tracing::debug!(error = %err, "WAL truncation skipped");
                 }
             }
