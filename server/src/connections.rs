@@ -77,14 +77,15 @@ impl Connection {
             } else {
                 deadlines.first_request
             };
+            let idle = self.is_idle();
             let idle_since = self.idle_since_ms.load(Ordering::Acquire);
             let idle_for = Duration::from_millis(self.elapsed_ms().saturating_sub(idle_since));
-            if self.is_idle() && idle_for >= limit {
+            if idle && idle_for >= limit {
                 return;
             }
             // Busy, or not idle long enough yet: look again when the deadline would fall, or when the connection
-            // becomes idle.
-            let wait = if self.is_idle() { limit - idle_for } else { limit };
+            // becomes idle. (Read once: a request may end between two reads, and the wait must never underflow.)
+            let wait = if idle { limit.saturating_sub(idle_for) } else { limit };
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
                 () = self.close_now.notified() => {}
