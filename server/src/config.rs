@@ -71,7 +71,7 @@ fn parse_origin(text: &str) -> Option<String> {
     valid.then_some(text)
 }
 
-/// A whole number within `range`, or the default when unset.
+/// A whole number (a count, or seconds) within `range`, or the default when unset.
 fn number(
     value: Option<String>,
     variable: &'static str,
@@ -84,16 +84,6 @@ fn number(
             invalid(variable, format!("must be a number from {} to {} (got {v:?})", range.start(), range.end()))
         }),
     }
-}
-
-/// Seconds within `range`, or the default when unset.
-fn seconds(
-    value: Option<String>,
-    variable: &'static str,
-    range: std::ops::RangeInclusive<u64>,
-    default: u64,
-) -> Result<u64, ConfigError> {
-    number(value, variable, range, default)
 }
 
 fn rate_limit(
@@ -145,7 +135,7 @@ impl Config {
                 None => None,
                 Some(v) => Some(number(Some(v), "DATABASE_MAX_CONNECTIONS", 1..=1000, 0)? as u32),
             },
-            acquire_timeout: Duration::from_secs(seconds(
+            acquire_timeout: Duration::from_secs(number(
                 get("DATABASE_ACQUIRE_TIMEOUT_SECONDS"),
                 "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
                 1..=300,
@@ -182,9 +172,9 @@ impl Config {
         // One hour: a stolen token dies within the hour unless refreshed (and refreshing stops at
         // SESSION_MAX_SECONDS, or at once with "log out everywhere"), while the SPA refreshes an active member's
         // token silently after half an hour, so nobody is logged out mid-work.
-        let jwt_ttl_seconds = seconds(get("JWT_TTL_SECONDS"), "JWT_TTL_SECONDS", 1..=86_400, 3_600)?;
+        let jwt_ttl_seconds = number(get("JWT_TTL_SECONDS"), "JWT_TTL_SECONDS", 1..=86_400, 3_600)?;
         let session_max_seconds =
-            seconds(get("SESSION_MAX_SECONDS"), "SESSION_MAX_SECONDS", 60..=31_536_000, 30 * 86_400)?;
+            number(get("SESSION_MAX_SECONDS"), "SESSION_MAX_SECONDS", 60..=31_536_000, 30 * 86_400)?;
 
         let bcrypt_cost = match get("BCRYPT_COST") {
             None => 12,
@@ -259,7 +249,7 @@ impl Config {
                 .collect::<Result<Vec<_>, _>>()?,
         };
         let request_timeout =
-            Duration::from_secs(seconds(get("REQUEST_TIMEOUT_SECONDS"), "REQUEST_TIMEOUT_SECONDS", 1..=600, 15)?);
+            Duration::from_secs(number(get("REQUEST_TIMEOUT_SECONDS"), "REQUEST_TIMEOUT_SECONDS", 1..=600, 15)?);
         let trusted_proxies = match get("TRUSTED_PROXIES") {
             None => TrustedProxies::default(),
             Some(v) => v.parse().map_err(|e| invalid("TRUSTED_PROXIES", e))?,
@@ -269,7 +259,7 @@ impl Config {
             Some(v) => Some(number(Some(v), "MAX_CONNECTIONS", 1..=1_000_000, 0)? as usize),
         };
         let idle_timeout =
-            Duration::from_secs(seconds(get("IDLE_TIMEOUT_SECONDS"), "IDLE_TIMEOUT_SECONDS", 1..=3600, 60)?);
+            Duration::from_secs(number(get("IDLE_TIMEOUT_SECONDS"), "IDLE_TIMEOUT_SECONDS", 1..=3600, 60)?);
 
         Ok(Config {
             database_url,
