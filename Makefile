@@ -87,7 +87,7 @@ unit: check-postgres
 e2e:
 	@rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
 	DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \
-	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) BASE_URL=http://$(E2E_ADDR) \
+	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) BASE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
 
 ## wasm-budget: the release wasm (built by e2e / build), gzipped, must stay within WASM_BUDGET_GZIP_BYTES

@@ -75,7 +75,7 @@ def wait_healthy(base):
 
 def server_env(database_url, addr):
     env = dict(os.environ)
-    env.update(DATABASE_URL=database_url, JWT_SECRET=SECRET, BCRYPT_COST="12", AUTH_RATE_LIMIT="off",
+    env.update(DATABASE_URL=database_url, JWT_SECRET=SECRET, BCRYPT_COST="12", AUTH_RATE_LIMIT="off", LOGIN_SUCCESS_LIMIT="off",
                # The scenarios write as fast as they can from a few members: per-member limits would end them.
                POST_RATE_LIMIT="off", COMMENT_RATE_LIMIT="off", UPVOTE_RATE_LIMIT="off",
                LEPTOS_SITE_ADDR=addr, RUST_LOG="warn", DATABASE_MAX_CONNECTIONS="16")

@@ -18,8 +18,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
-  say "Installing the Playwright test runner (npm, under a minute)"
+if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
+  say "Installing the Playwright test runner and axe-core (npm, under a minute)"
   # Browsers come from Debian; never let the package try to download its own.
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi

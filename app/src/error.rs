@@ -23,7 +23,7 @@ pub enum AppError {
     #[error("{0}")]
     Validation(String),
     /// Too many attempts from one client; retry after this many seconds (HTTP 429).
-    #[error("Too many attempts, try again later")]
+    #[error("Too many attempts, try again in {}", wait_text(*.0))]
     RateLimited(u64),
     /// A dependency (the database) cannot serve right now (HTTP 503).
     #[error("Service temporarily unavailable, try again shortly")]
@@ -68,6 +68,17 @@ impl From<WireError> for AppError {
     }
 }
 
+/// A wait as people say it, rounded up so that trying again after it works: "40 seconds", "1 minute",
+/// "4 minutes", "2 hours".
+pub fn wait_text(seconds: u64) -> String {
+    let (amount, unit) = match seconds {
+        0..=59 => (seconds.max(1), "second"),
+        60..=3599 => (seconds.div_ceil(60), "minute"),
+        _ => (seconds.div_ceil(3600), "hour"),
+    };
+    format!("{amount} {unit}{}", if amount == 1 { "" } else { "s" })
+}
+
 /// Messages that both doors and the browser agree on.
 pub mod messages {
     pub const TOKEN_REQUIRED: &str = "Authorization token required";
@@ -78,6 +89,11 @@ pub mod messages {
     pub const PASSWORD_CHANGED_MEANWHILE: &str = "Your password was changed meanwhile. Please try again.";
     pub const SESSION_TOO_OLD: &str = "Your session is too old to renew. Please log in again.";
     pub const SESSION_EXPIRED: &str = "Your session has expired. Please log in again.";
+    pub const LOGGED_OUT: &str = "You are logged out. This session no longer works anywhere, copies of it included.";
+    pub const LOGGED_OUT_HERE_ONLY: &str = "You are logged out in this browser, but the server could not be reached to \
+        end the session: a copy of it keeps working until it expires (within the hour). If that worries you, log in \
+        and use \"Log out everywhere\" on your profile.";
+    pub const JSON_REQUIRED: &str = "Expected a JSON body (Content-Type: application/json)";
     pub const NETWORK: &str = "Could not reach the server. Check your connection and try again.";
 }
 
@@ -112,6 +128,14 @@ impl AppError {
 /// The JSON shape of every REST error: `{"error": "<message>"}`.
 pub fn error_body(message: &str) -> serde_json::Value {
     serde_json::json!({ "error": message })
+}
+
+/// The server-function shape of an error the server answered before (or instead of) a server function — a
+/// 413, 408, 404 or 405 — with its own status: the REST body plus `status` (and `retryAfter`), which is what
+/// the browser decodes into an `AppError`.
+pub fn wire_body(status: u16, message: &str, retry_after: Option<u64>) -> serde_json::Value {
+    serde_json::to_value(WireError { error: message.to_owned(), status, retry_after })
+        .unwrap_or_else(|_| error_body(message))
 }
 
 impl FromServerFnError for AppError {
@@ -251,5 +275,28 @@ mod http_mapping {
                 assert!(!sqlite_cannot_serve(code), "{code}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AppError, wait_text};
+
+    #[test]
+    fn waits_are_said_in_the_largest_unit_rounded_up() {
+        let said: Vec<String> = [0, 1, 40, 60, 61, 240, 3599, 3600, 3601].into_iter().map(wait_text).collect();
+        let expected = [
+            "1 second",
+            "1 second",
+            "40 seconds",
+            "1 minute",
+            "2 minutes",
+            "4 minutes",
+            "60 minutes",
+            "1 hour",
+            "2 hours",
+        ];
+        assert_eq!(said, expected);
+        assert_eq!(AppError::RateLimited(240).message(), "Too many attempts, try again in 4 minutes");
     }
 }

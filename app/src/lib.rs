@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
         <Title text="Bulletin"/>
         <Router>
             <Header/>
-            <main class="page">
+            <main class="page" id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=FeedPage/>
                     <Route path=path!("/new") view=NewPostPage/>

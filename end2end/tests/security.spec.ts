@@ -68,7 +68,14 @@ test("a token past half its life is refreshed silently", async ({ page, member }
   const claims = { ...current, iat: now - 2100, exp: now + 1500 };
   const unsigned = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
   const old = `${unsigned}.${createHmac("sha256", secret!).update(unsigned).digest("base64url")}`;
-  await page.evaluate((token) => localStorage.setItem("bulletin_token", JSON.stringify(token)), old);
+  await page.evaluate(
+    ([token, received]) => {
+      localStorage.setItem("bulletin_token", JSON.stringify(token));
+      // This browser received it 35 minutes ago, by its own clock: refreshes are timed from that.
+      localStorage.setItem("bulletin_token_received", JSON.stringify(received));
+    },
+    [old, now - 2100] as const,
+  );
 
   const refreshed = page.waitForRequest((request) => request.url().endsWith("/api/refresh"));
   await page.reload();
@@ -76,6 +83,19 @@ test("a token past half its life is refreshed silently", async ({ page, member }
   await expect.poll(() => tokenOf(page)).not.toBe(old);
   const fresh = JSON.parse(Buffer.from((await tokenOf(page)).split(".")[1], "base64url").toString());
   expect(fresh.exp).toBeGreaterThan(claims.exp);
+  await expect(signedInAs(page, member)).toBeVisible();
+});
+
+test("a browser whose clock is 45 minutes slow still refreshes its token in time", async ({ page, member }) => {
+  // By this browser's clock every token is issued 45 minutes in the future; timed from `iat`, none would ever
+  // look old before it expired, and the member would be logged out mid-work.
+  await page.clock.install({ time: Date.now() - 45 * 60 * 1000 });
+  await register(page, member);
+  const first = await tokenOf(page);
+  const refreshed = page.waitForRequest((request) => request.url().endsWith("/api/refresh"));
+  await page.clock.runFor(31 * 60 * 1000);
+  await refreshed;
+  await expect.poll(() => tokenOf(page)).not.toBe(first);
   await expect(signedInAs(page, member)).toBeVisible();
 });
 

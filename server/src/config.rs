@@ -25,6 +25,8 @@ pub struct Config {
     pub auth_rate_limit: Option<RateLimit>,
     /// Failed logins per username; `None`: not limited.
     pub login_failure_limit: Option<RateLimit>,
+    /// Successful logins per client address; `None`: not limited.
+    pub login_success_limit: Option<RateLimit>,
     /// Writes per member: posts, comments, upvotes, bio edits.
     pub write_limits: WriteLimits,
     pub site_addr: SocketAddr,
@@ -198,6 +200,13 @@ impl Config {
             "LOGIN_FAILURE_LIMIT",
             RateLimit { attempts: 5, window: Duration::from_secs(300) },
         )?;
+        // Successful logins do not spend AUTH_RATE_LIMIT (an office behind one address logs in all day); they
+        // have this larger allowance, which still bounds how many sessions one address can mint.
+        let login_success_limit = rate_limit(
+            get("LOGIN_SUCCESS_LIMIT"),
+            "LOGIN_SUCCESS_LIMIT",
+            RateLimit { attempts: 200, window: Duration::from_secs(3600) },
+        )?;
 
         // Per member, generous for a person and small for a script: a member can still write all day, but one
         // account can no longer fill the disk at tens of megabytes a second.
@@ -270,6 +279,7 @@ impl Config {
             bcrypt_cost,
             auth_rate_limit,
             login_failure_limit,
+            login_success_limit,
             write_limits,
             site_addr,
             log_filter,

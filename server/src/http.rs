@@ -1,11 +1,11 @@
 //! Cross-cutting HTTP layers, in one place so their order is visible: request ids and tracing, the client
-//! address, audit of refusals, security headers, the deadline, cross-site server-function calls and the body
-//! limit.
+//! address, audit of refusals, security headers, the server-function answer shape, the deadline, cross-site
+//! server-function calls and the body limit.
 
 use crate::browser_policy;
 use crate::client_addr::{TrustedProxies, client_addr};
 use crate::config::HttpPolicy;
-use crate::{audit, limits, same_origin};
+use crate::{audit, limits, same_origin, server_fn_responses};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -53,9 +53,12 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(middleware::from_fn(limits::limit_body))
         // Outside the body limit: a forged cross-site call is refused before its body is even read.
-        .layer(middleware::from_fn(same_origin::refuse_cross_site_server_fns))
+        .layer(middleware::from_fn(same_origin::only_own_pages_json))
         // Outside the body limit, so a body that trickles in too slowly is cut off by the deadline.
         .layer(middleware::from_fn_with_state(policy.request_timeout, limits::deadline))
+        // Outside the deadline, the body limit and the cross-site check, so their answers under /api/ get the
+        // server-function error shape the SPA decodes.
+        .layer(middleware::from_fn(server_fn_responses::server_fn_responses))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

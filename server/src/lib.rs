@@ -16,7 +16,9 @@ pub mod seed;
 mod serve;
 mod server_fn_responses;
 
-use app::security::{AttemptLimiter, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys, WriteLimiters};
+use app::security::{
+    AttemptLimiter, DeviceKeys, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys, WriteLimiters,
+};
 use app::service::AppState;
 use app::store::Db;
 use axum::Router;
@@ -58,13 +60,20 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
         passwords.expect_stored_cost(cost);
     }
     let warming = passwords.clone();
-    tokio::spawn(async move { warming.warm_up().await });
+    tokio::spawn(async move {
+        app::security::common_passwords::warm_up();
+        if let Err(err) = warming.warm_up().await {
+            tracing::warn!(error = %err, "could not prepare the decoy password hash; the first unknown-name login will");
+        }
+    });
     Ok(AppState {
         db,
         passwords,
         tokens,
         auth_attempts: AttemptLimiter::new(config.auth_rate_limit),
+        login_successes: AttemptLimiter::new(config.login_success_limit),
         login_failures: AttemptLimiter::new(config.login_failure_limit),
+        devices: DeviceKeys::new(secret.as_bytes()),
         write_limits: WriteLimiters::new(config.write_limits),
         sessions: SessionCache::new(SESSION_CACHE_TTL),
         session_max_seconds: config.session_max_seconds,
@@ -104,7 +113,7 @@ pub fn router(leptos_options: LeptosOptions, app: AppState, policy: &HttpPolicy)
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))
         .with_state(state)
-        .layer(axum::middleware::from_fn(server_fn_responses::server_fn_responses));
+        .layer(axum::middleware::from_fn(rest::json_errors));
     http::with_layers(router, policy)
 }
 

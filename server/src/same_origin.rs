@@ -6,26 +6,41 @@
 //! `Sec-Fetch-Site` (every current browser), else `Origin` — so a cross-site call is refused with 403 before any
 //! body is read, any work done or any attempt counted. Clients that are not browsers send neither header and
 //! are not a forgery risk (they hold their own credentials); they pass, and the REST door is theirs anyway.
+//!
+//! Second line: a server function takes only `Content-Type: application/json` (415 otherwise, like REST). A
+//! browser sends that type to another site only after a CORS preflight, which Bulletin never grants, so even a
+//! browser that sent neither header could not forge a call; a `text/plain` body that happens to be JSON (which
+//! needs no preflight) is refused before it is read.
 
 use crate::server_fn_responses::PREFIX;
-use app::error::AppError;
-use axum::Json;
+use app::error::{AppError, messages};
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub const CROSS_SITE_REFUSED: &str = "Cross-site requests are not allowed";
 
-pub async fn refuse_cross_site_server_fns(request: Request, next: Next) -> Response {
+pub async fn only_own_pages_json(request: Request, next: Next) -> Response {
     if request.uri().path().starts_with(PREFIX) && is_cross_site(request.headers()) {
         tracing::warn!(target: "audit", event = "cross_site_refused", path = %request.uri().path(), "server function called from another site");
-        let refusal = AppError::Forbidden(CROSS_SITE_REFUSED.into());
-        // The server-function error shape (`error` and `status`), which is also the REST shape plus a field.
-        let body = serde_json::to_value(&refusal).unwrap_or_else(|_| app::error::error_body(CROSS_SITE_REFUSED));
-        return (StatusCode::FORBIDDEN, Json(body)).into_response();
+        // `server_fn_responses` (outside this layer) gives it the server-function error shape.
+        return AppError::Forbidden(CROSS_SITE_REFUSED.into()).into_response();
+    }
+    if request.uri().path().starts_with(PREFIX) && request.method() == Method::POST && !is_json(request.headers()) {
+        let body = axum::Json(app::error::error_body(messages::JSON_REQUIRED));
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, body).into_response();
     }
     next.run(request).await
+}
+
+/// `application/json`, with or without parameters (`; charset=utf-8`).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Whether the browser says this request comes from another origin.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestServer, assert_error};
+use common::{TestServer, assert_error, assert_limited};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -26,17 +26,18 @@ async fn attempts_past_the_limit_get_429_with_retry_after_through_both_doors() {
     server.register("alice", "long enough").await;
     let login = json!({"username": "alice", "password": "wrong password"});
     assert_eq!(server.post_json("/auth/login", login.clone()).await.status(), StatusCode::UNAUTHORIZED);
-    let via_server_fn = server.server_fn("login", &[("username", "alice"), ("password", "wrong password")], None).await;
+    let via_server_fn =
+        server.server_fn("login", json!({"username": "alice", "password": "wrong password"}), None).await;
     assert_eq!(via_server_fn.status(), StatusCode::UNAUTHORIZED, "third attempt, counted across both doors");
 
     let limited = server.post_json("/auth/login", login).await;
     let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=600).contains(&retry_after), "{retry_after}");
-    assert_error(limited, 429, "Too many attempts, try again later").await;
+    assert_limited(limited).await;
 
-    let limited = server.server_fn("register", &[("username", "bob"), ("password", "long enough")], None).await;
+    let limited = server.server_fn("register", json!({"username": "bob", "password": "long enough"}), None).await;
     assert!(limited.headers().contains_key("retry-after"));
-    assert_error(limited, 429, "Too many attempts, try again later").await;
+    assert_limited(limited).await;
 }
 
 #[tokio::test]
@@ -66,7 +67,7 @@ async fn rotating_x_forwarded_for_does_not_escape_the_limit() {
     assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 401);
     assert_eq!(login_from(&server, "198.51.100.2", "alice", "wrong password").await.status(), 401);
     let limited = login_from(&server, "198.51.100.3", "alice", "wrong password").await;
-    assert_error(limited, 429, "Too many attempts, try again later").await;
+    assert_limited(limited).await;
 }
 
 #[tokio::test]
@@ -92,8 +93,8 @@ async fn failed_logins_are_limited_per_username_across_addresses_and_the_lock_is
     }
     let locked = login_from(&server, "198.51.100.9", "alice", "long enough").await;
     assert!(locked.headers().contains_key("retry-after"));
-    assert_error(locked, 429, "Too many attempts, try again later").await;
-    let via_server_fn = server.server_fn("login", &[("username", "alice"), ("password", "long enough")], None).await;
+    assert_limited(locked).await;
+    let via_server_fn = server.server_fn("login", json!({"username": "alice", "password": "long enough"}), None).await;
     assert_eq!(via_server_fn.status(), 429, "the same limit through the SPA's door");
     assert_eq!(login_from(&server, "198.51.100.9", "bob", "long enough").await.status(), 200, "others unaffected");
 
@@ -154,4 +155,106 @@ async fn a_login_upgrades_a_hash_made_at_a_lower_cost() {
     assert!(hash.starts_with("$2b$05$"), "the stored hash is now at cost 5: {:.7}", hash);
     let again = server.post_json("/auth/login", json!({"username": "alice", "password": "alice's password"}));
     assert_eq!(again.await.status(), 200, "the same password still works");
+}
+
+async fn login_with_device(server: &TestServer, from: &str, device: &str, password: &str) -> reqwest::Response {
+    server
+        .http
+        .post(server.url("/auth/login"))
+        .header("x-forwarded-for", from)
+        .header("x-device-token", device)
+        .json(&json!({"username": "alice", "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_member_locked_out_by_someone_else_still_signs_in_from_a_browser_they_used_before() {
+    let server = TestServer::start_with(&[
+        ("LOGIN_FAILURE_LIMIT", "3/600"),
+        ("AUTH_RATE_LIMIT", "3/600"),
+        ("TRUSTED_PROXIES", "127.0.0.1"),
+    ])
+    .await;
+    let registered = server.post_json("/auth/register", json!({"username": "alice", "password": "long enough"})).await;
+    let registered: serde_json::Value = registered.json().await.unwrap();
+    let device = registered["deviceToken"].as_str().expect("registration hands out a device token").to_owned();
+
+    // An attacker fails on purpose from three addresses: the name is locked.
+    for i in 1..=3 {
+        assert_eq!(login_from(&server, &format!("203.0.113.{i}"), "alice", "attacker guess").await.status(), 401);
+    }
+    // Alice, from her own address, without her device token: refused, again and again...
+    for _ in 0..5 {
+        assert_limited(login_from(&server, "198.51.100.7", "alice", "long enough").await).await;
+    }
+    // ...and none of those refusals spent her address's budget (3): with the device token she is in.
+    let signed_in = login_with_device(&server, "198.51.100.7", &device, "long enough").await;
+    assert_eq!(signed_in.status(), 200);
+    let fresh: serde_json::Value = signed_in.json().await.unwrap();
+    assert!(fresh["deviceToken"].is_string(), "a login hands out a new device token");
+
+    // Her device has a budget of its own: typos count there, not against the name, and it locks too.
+    for _ in 0..3 {
+        assert_eq!(login_with_device(&server, "198.51.100.8", &device, "typo typo").await.status(), 401);
+    }
+    assert_limited(login_with_device(&server, "198.51.100.9", &device, "long enough").await).await;
+    // A forged or foreign device token is no device token: the name's lock applies.
+    let forged = login_with_device(&server, "198.51.100.10", "not.a.token", "long enough").await;
+    assert_limited(forged).await;
+}
+
+#[tokio::test]
+async fn a_device_token_vouches_for_its_own_member_only() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "2/600")]).await;
+    let bob: serde_json::Value = server
+        .post_json("/auth/register", json!({"username": "bob", "password": "long enough"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    server.register("alice", "long enough").await;
+    for _ in 0..2 {
+        assert_eq!(login_from(&server, "-", "alice", "attacker guess").await.status(), 401);
+    }
+    let with_bobs = login_with_device(&server, "-", bob["deviceToken"].as_str().unwrap(), "long enough").await;
+    assert_limited(with_bobs).await;
+}
+
+#[tokio::test]
+async fn successful_logins_do_not_spend_the_address_budget_but_have_their_own_allowance() {
+    let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600"), ("LOGIN_SUCCESS_LIMIT", "5/600")]).await;
+    server.register("alice", "long enough").await; // one of the two attempts
+    for i in 0..5 {
+        assert_eq!(login_from(&server, "-", "alice", "long enough").await.status(), 200, "login {i}");
+    }
+    // Five successes, more than the two attempts: none was taken from the budget. The allowance is now spent.
+    assert_limited(login_from(&server, "-", "alice", "long enough").await).await;
+}
+
+#[tokio::test]
+async fn a_locked_name_does_not_stop_its_member_changing_their_password() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "2/600")]).await;
+    let alice = server.member("alice").await;
+    for _ in 0..2 {
+        assert_eq!(login_from(&server, "-", "alice", "attacker guess").await.status(), 401);
+    }
+    assert_limited(login_from(&server, "-", "alice", "long enough").await).await;
+    let change = json!({"current_password": "long enough", "new_password": "a brand new secret"});
+    let changed = server.call("PATCH", "/auth/password", Some(&alice), Some(change)).await;
+    assert_eq!(changed.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn guesses_sent_at_once_cannot_all_pass_the_name_lock() {
+    let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/600")]).await;
+    server.register("alice", "long enough").await;
+    let guesses =
+        (0..20).map(|i| login_from(&server, "-", "alice", if i % 2 == 0 { "guess one" } else { "guess two" }));
+    let statuses: Vec<u16> =
+        futures_util::future::join_all(guesses).await.iter().map(|r| r.status().as_u16()).collect();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(checked, 3, "only the lock's three attempts may reach the password check: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
 }

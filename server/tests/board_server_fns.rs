@@ -6,7 +6,7 @@ use common::{Session, TestServer, assert_error, expect_json};
 use serde_json::json;
 
 async fn create(server: &TestServer, who: &Session, title: &str) -> reqwest::Response {
-    server.server_fn("create_post", &[("title", title), ("body", "from the SPA")], Some(&who.token)).await
+    server.server_fn("create_post", json!({"title": title, "body": "from the SPA"}), Some(&who.token)).await
 }
 
 #[tokio::test]
@@ -16,16 +16,16 @@ async fn posts_are_created_through_a_server_function_with_the_same_rules() {
     let post = expect_json(create(&server, &alice, "  Via the SPA ").await, 200).await;
     assert_eq!((post["title"].clone(), post["author_username"].clone()), (json!("Via the SPA"), json!("alice")));
     assert_error(create(&server, &alice, "ab").await, 400, "Title must be 3-200 characters").await;
-    let anonymous = server.server_fn("create_post", &[("title", "Hello"), ("body", "x")], None).await;
+    let anonymous = server.server_fn("create_post", json!({"title": "Hello", "body": "x"}), None).await;
     assert_error(anonymous, 401, "Authorization token required").await;
 
-    let id = post["id"].to_string();
-    let read = expect_json(server.server_fn("get_post", &[("id", &id)], Some(&alice.token)).await, 200).await;
+    let id = post["id"].clone();
+    let read = expect_json(server.server_fn("get_post", json!({"id": id}), Some(&alice.token)).await, 200).await;
     assert_eq!(read["comments"], json!([]));
-    let listed = server.server_fn("list_posts", &[("query[limit]", "5")], Some(&alice.token)).await;
+    let listed = server.server_fn("list_posts", json!({"query": {"limit": "5"}}), Some(&alice.token)).await;
     let listed = expect_json(listed, 200).await;
     assert_eq!((listed["total"].clone(), listed["limit"].clone()), (json!(1), json!(5)));
-    let bad_page = server.server_fn("list_posts", &[("query[page]", "0")], Some(&alice.token)).await;
+    let bad_page = server.server_fn("list_posts", json!({"query": {"page": "0"}}), Some(&alice.token)).await;
     assert_error(bad_page, 400, "page must be a whole number of at least 1").await;
 }
 
@@ -34,19 +34,19 @@ async fn edits_and_deletes_through_server_functions_enforce_ownership() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Alice's", "body").await["id"].to_string();
+    let id = server.post_as(&alice, "Alice's", "body").await["id"].clone();
 
-    let hijack = server.server_fn("update_post", &[("id", &id), ("title", "Bob's now")], Some(&bob.token)).await;
+    let hijack = server.server_fn("update_post", json!({"id": id, "title": "Bob's now"}), Some(&bob.token)).await;
     assert_error(hijack, 403, "You can only edit your own posts").await;
-    let edited = server.server_fn("update_post", &[("id", &id), ("body", "edited")], Some(&alice.token)).await;
+    let edited = server.server_fn("update_post", json!({"id": id, "body": "edited"}), Some(&alice.token)).await;
     assert_eq!(expect_json(edited, 200).await["body"], "edited");
-    let missing = server.server_fn("update_post", &[("id", "999"), ("title", "Whatever")], Some(&alice.token)).await;
+    let missing = server.server_fn("update_post", json!({"id": 999, "title": "Whatever"}), Some(&alice.token)).await;
     assert_error(missing, 404, "Post not found").await;
 
-    let refused = server.server_fn("delete_post", &[("id", &id)], Some(&bob.token)).await;
+    let refused = server.server_fn("delete_post", json!({"id": id}), Some(&bob.token)).await;
     assert_error(refused, 403, "You can only delete your own posts").await;
-    assert_eq!(server.server_fn("delete_post", &[("id", &id)], Some(&alice.token)).await.status(), 200);
-    assert_error(server.server_fn("delete_post", &[("id", &id)], Some(&alice.token)).await, 404, "Post not found")
+    assert_eq!(server.server_fn("delete_post", json!({"id": id}), Some(&alice.token)).await.status(), 200);
+    assert_error(server.server_fn("delete_post", json!({"id": id}), Some(&alice.token)).await, 404, "Post not found")
         .await;
 }
 
@@ -55,16 +55,16 @@ async fn upvotes_through_server_functions_match_rest() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Vote", "here").await["id"].to_string();
+    let id = server.post_as(&alice, "Vote", "here").await["id"].clone();
     for _ in 0..2 {
-        let state = expect_json(server.server_fn("upvote", &[("id", &id)], Some(&bob.token)).await, 200).await;
+        let state = expect_json(server.server_fn("upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
         assert_eq!(state, json!({"upvotes": 1, "upvoted": true}));
     }
     let rest = expect_json(server.call("POST", &format!("/posts/{id}/upvote"), Some(&bob), None).await, 200).await;
     assert_eq!(rest, json!({"upvotes": 1, "upvoted": true}), "one upvote per member across both doors");
-    let removed = expect_json(server.server_fn("remove_upvote", &[("id", &id)], Some(&bob.token)).await, 200).await;
+    let removed = expect_json(server.server_fn("remove_upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
     assert_eq!(removed, json!({"upvotes": 0, "upvoted": false}));
-    assert_error(server.server_fn("upvote", &[("id", "999")], Some(&bob.token)).await, 404, "Post not found").await;
+    assert_error(server.server_fn("upvote", json!({"id": 999}), Some(&bob.token)).await, 404, "Post not found").await;
 }
 
 #[tokio::test]
@@ -72,20 +72,20 @@ async fn comments_and_profiles_through_server_functions() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Talk", "here").await["id"].to_string();
-    let comment = server.server_fn("add_comment", &[("post_id", &id), ("body", "Hi!")], Some(&bob.token)).await;
+    let id = server.post_as(&alice, "Talk", "here").await["id"].clone();
+    let comment = server.server_fn("add_comment", json!({"post_id": id, "body": "Hi!"}), Some(&bob.token)).await;
     let comment = expect_json(comment, 200).await;
-    let cid = comment["id"].to_string();
+    let cid = comment["id"].clone();
     let not_yours =
-        server.server_fn("delete_comment", &[("post_id", &id), ("comment_id", &cid)], Some(&alice.token)).await;
+        server.server_fn("delete_comment", json!({"post_id": id, "comment_id": cid}), Some(&alice.token)).await;
     assert_error(not_yours, 403, "You can only delete your own comments").await;
     let listed =
-        expect_json(server.server_fn("list_comments", &[("post_id", &id)], Some(&alice.token)).await, 200).await;
+        expect_json(server.server_fn("list_comments", json!({"post_id": id}), Some(&alice.token)).await, 200).await;
     assert_eq!(listed[0]["body"], "Hi!");
 
-    let bio = server.server_fn("update_bio", &[("bio", "Hello")], Some(&bob.token)).await;
+    let bio = server.server_fn("update_bio", json!({"bio": "Hello"}), Some(&bob.token)).await;
     assert_eq!(expect_json(bio, 200).await["bio"], "Hello");
-    let uid = bob.user_id.to_string();
-    let profile = expect_json(server.server_fn("get_profile", &[("id", &uid)], Some(&alice.token)).await, 200).await;
+    let uid = bob.user_id;
+    let profile = expect_json(server.server_fn("get_profile", json!({"id": uid}), Some(&alice.token)).await, 200).await;
     assert_eq!((profile["username"].clone(), profile["bio"].clone()), (json!("bob"), json!("Hello")));
 }

@@ -5,6 +5,7 @@ mod common;
 
 use common::TestServer;
 use reqwest::Response;
+use serde_json::json;
 
 async fn every_kind_of_response(server: &TestServer) -> Vec<(&'static str, Response)> {
     let get = |path: &str| server.http.get(server.url(path)).send();
@@ -14,7 +15,7 @@ async fn every_kind_of_response(server: &TestServer) -> Vec<(&'static str, Respo
         ("REST 200", get("/healthz").await.unwrap()),
         ("REST 401", get("/posts").await.unwrap()),
         ("REST 404", get("/posts/nope/at/all").await.unwrap()),
-        ("server function 401", server.server_fn("me", &[], None).await),
+        ("server function 401", server.server_fn("me", json!({}), None).await),
         ("413", server.http.post(server.url("/auth/login")).body(vec![b'x'; 70 * 1024]).send().await.unwrap()),
     ]
 }

@@ -20,6 +20,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/auth/me"),
     ("PATCH", "/auth/me"),
     ("POST", "/auth/refresh"),
+    ("POST", "/auth/logout"),
     ("POST", "/auth/logout-all"),
     ("PATCH", "/auth/password"),
     ("GET", "/posts"),

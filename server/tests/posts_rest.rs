@@ -246,6 +246,26 @@ async fn unknown_api_routes_are_json_404_and_wrong_methods_405() {
     assert_error(server.call("GET", "/users/1/posts/extra", Some(&alice), None).await, 404, "Not found").await;
     assert_error(server.call("PUT", "/posts/1", Some(&alice), Some(json!({}))).await, 405, "Method not allowed").await;
     assert_error(server.call("DELETE", "/posts", Some(&alice), None).await, 405, "Method not allowed").await;
+    for path in ["/auth/", "/auth", "/users/", "/auth/nothing", "/posts/1/comments/1/x"] {
+        let response = server.call("GET", path, Some(&alice), None).await;
+        assert_eq!(response.headers()["content-type"], "application/json", "{path}");
+        assert_error(response, 404, "Not found").await;
+    }
+    assert_error(server.call("GET", "/auth/login", None, None).await, 405, "Method not allowed").await;
+}
+
+#[tokio::test]
+async fn ids_are_written_one_way_only() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let id = server.post_as(&alice, "The one", "body").await["id"].as_i64().unwrap();
+    assert_eq!(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await.status(), 200);
+    for other_spelling in [format!("+{id}"), format!("0{id}"), format!("%2B{id}")] {
+        let path = format!("/posts/{other_spelling}");
+        assert_error(server.call("GET", &path, Some(&alice), None).await, 404, "Post not found").await;
+    }
+    let user = format!("/users/0{}", alice.user_id);
+    assert_error(server.call("GET", &user, Some(&alice), None).await, 404, "User not found").await;
 }
 
 #[tokio::test]

@@ -19,11 +19,11 @@ fn chunked(total: usize) -> reqwest::Body {
 #[tokio::test]
 async fn bodies_over_64_kib_get_413_on_server_functions_declared_or_chunked() {
     let server = TestServer::start().await;
-    let big = format!("username=alice&password={}", "a".repeat(70 * 1024));
+    let big = format!(r#"{{"username":"alice","password":"{}"}}"#, "a".repeat(70 * 1024));
     let declared = server
         .http
         .post(server.url("/api/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", "application/json")
         .body(big)
         .send()
         .await
@@ -42,7 +42,14 @@ async fn bodies_over_64_kib_get_413_on_server_functions_declared_or_chunked() {
         assert_error(response, 413, TOO_LARGE).await;
     }
     // Just under the limit is read (and then judged on its content).
-    let small = server.http.post(server.url("/api/login")).body(chunked(8192)).send().await.unwrap();
+    let small = server
+        .http
+        .post(server.url("/api/login"))
+        .header("content-type", "application/json")
+        .body(chunked(8192))
+        .send()
+        .await
+        .unwrap();
     assert_ne!(small.status(), 413);
 }
 
@@ -66,6 +73,16 @@ async fn a_request_whose_body_never_arrives_gets_408_after_the_deadline() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains(r#"{"error":"Request timed out"}"#), "{answer}");
     assert!(waited < Duration::from_secs(3), "answered after {waited:?}");
+}
+
+#[tokio::test]
+async fn a_server_function_whose_body_never_arrives_gets_a_408_the_spa_can_decode() {
+    let server = TestServer::start_with(&[("REQUEST_TIMEOUT_SECONDS", "1")]).await;
+    let head =
+        "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
+    let (_, answer) = stall_after(&server.base, head).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#"{"error":"Request timed out","status":408}"#), "{answer}");
 }
 
 #[tokio::test]

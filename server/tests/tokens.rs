@@ -5,7 +5,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{SECRET, Session, TestServer, assert_error, expect_json};
+use common::{SECRET, Session, TestServer, assert_error, assert_limited, expect_json};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -55,7 +55,7 @@ async fn refresh_returns_a_fresh_token_for_the_same_member_through_both_doors() 
     // The old token keeps working until it expires: refreshing is not revoking.
     assert_eq!(server.me(Some(&format!("Bearer {}", alice.token))).await.status(), StatusCode::OK);
 
-    let via_server_fn = expect_json(server.server_fn("refresh", &[], Some(&alice.token)).await, 200).await;
+    let via_server_fn = expect_json(server.server_fn("refresh", json!({}), Some(&alice.token)).await, 200).await;
     assert_eq!(via_server_fn["userId"].as_i64(), Some(alice.user_id));
 }
 
@@ -64,7 +64,7 @@ async fn refresh_needs_a_valid_token() {
     let server = TestServer::start().await;
     assert_error(refresh(&server, None).await, 401, "Authorization token required").await;
     assert_error(refresh(&server, Some("not.a.token")).await, 401, "Invalid or expired token").await;
-    assert_error(server.server_fn("refresh", &[], None).await, 401, "Authorization token required").await;
+    assert_error(server.server_fn("refresh", json!({}), None).await, 401, "Authorization token required").await;
 }
 
 #[tokio::test]
@@ -99,7 +99,7 @@ async fn logout_all_revokes_every_token_for_reads_and_writes() {
         assert_error(server.call("GET", "/posts", Some(who), None).await, 401, "Invalid or expired token").await;
         let write = server.call("POST", "/posts", Some(who), Some(json!({"title": "After", "body": "revocation"})));
         assert_error(write.await, 401, "Invalid or expired token").await;
-        assert_error(server.server_fn("me", &[], Some(&who.token)).await, 401, "Invalid or expired token").await;
+        assert_error(server.server_fn("me", json!({}), Some(&who.token)).await, 401, "Invalid or expired token").await;
         assert_error(refresh(&server, Some(&who.token)).await, 401, "Invalid or expired token").await;
     }
     // Other members are untouched, and logging in again works.
@@ -113,9 +113,9 @@ async fn logout_all_revokes_every_token_for_reads_and_writes() {
 async fn logout_all_through_the_server_function() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    assert_eq!(server.server_fn("logout_all", &[], Some(&alice.token)).await.status(), StatusCode::OK);
+    assert_eq!(server.server_fn("logout_all", json!({}), Some(&alice.token)).await.status(), StatusCode::OK);
     assert_error(server.call("GET", "/posts", Some(&alice), None).await, 401, "Invalid or expired token").await;
-    assert_error(server.server_fn("logout_all", &[], None).await, 401, "Authorization token required").await;
+    assert_error(server.server_fn("logout_all", json!({}), None).await, 401, "Authorization token required").await;
 }
 
 #[tokio::test]
@@ -141,6 +141,43 @@ async fn a_revocation_reaches_another_instance_within_five_seconds() {
     }
 }
 
+#[tokio::test]
+async fn log_out_ends_this_session_everywhere_and_no_other() {
+    let first = TestServer::start().await;
+    let second = first.second_instance(&[]).await;
+    let alice = first.member("alice").await;
+    let login = first.post_json("/auth/login", json!({"username": "alice", "password": "long enough"})).await;
+    let phone = with_token(&alice, expect_json(login, 200).await["token"].as_str().unwrap());
+    // A copy of this session's token, and a token refreshed from it: the same session.
+    let refreshed = expect_json(refresh(&first, Some(&alice.token)).await, 200).await;
+    let refreshed = with_token(&alice, refreshed["token"].as_str().unwrap());
+    assert_eq!(claims(&refreshed.token)["sid"], claims(&alice.token)["sid"]);
+    assert_ne!(claims(&phone.token)["sid"], claims(&alice.token)["sid"]);
+    assert_eq!(second.call("GET", "/posts", Some(&alice), None).await.status(), StatusCode::OK, "cached as valid");
+
+    assert_eq!(first.call("POST", "/auth/logout", Some(&alice), None).await.status(), StatusCode::NO_CONTENT);
+    let ended = Instant::now();
+    for token in [&alice, &refreshed] {
+        assert_error(first.call("GET", "/posts", Some(token), None).await, 401, "Invalid or expired token").await;
+    }
+    assert_error(refresh(&first, Some(&refreshed.token)).await, 401, "Invalid or expired token").await;
+    assert_eq!(first.call("GET", "/posts", Some(&phone), None).await.status(), StatusCode::OK, "other session lives");
+    loop {
+        if second.call("GET", "/posts", Some(&alice), None).await.status() == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(ended.elapsed() < Duration::from_secs(6), "still accepted after {:?}", ended.elapsed());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(second.call("GET", "/posts", Some(&phone), None).await.status(), StatusCode::OK);
+
+    // The SPA's door does the same.
+    let via_spa = first.server_fn("logout", json!({}), Some(&phone.token)).await;
+    assert_eq!(via_spa.status(), StatusCode::OK);
+    assert_error(first.call("GET", "/posts", Some(&phone), None).await, 401, "Invalid or expired token").await;
+    assert_error(first.call("POST", "/auth/logout", None, None).await, 401, "Authorization token required").await;
+}
+
 async fn change_password(server: &TestServer, who: &Session, body: Value) -> reqwest::Response {
     server.call("PATCH", "/auth/password", Some(who), Some(body)).await
 }
@@ -162,8 +199,8 @@ async fn changing_the_password_revokes_older_tokens_and_returns_a_fresh_one() {
     assert_eq!(new_login.await.status(), StatusCode::OK);
 
     // The SPA's door, with the API's camelCase spelling accepted by REST as well.
-    let args = [("current_password", "a brand new secret"), ("new_password", "yet another secret")];
-    let via_server_fn = expect_json(server.server_fn("change_password", &args, Some(&fresh.token)).await, 200).await;
+    let args = json!({"current_password": "a brand new secret", "new_password": "yet another secret"});
+    let via_server_fn = expect_json(server.server_fn("change_password", args, Some(&fresh.token)).await, 200).await;
     let newest = with_token(&alice, via_server_fn["token"].as_str().unwrap());
     assert_error(server.call("GET", "/posts", Some(&fresh), None).await, 401, "Invalid or expired token").await;
     let camel = json!({"currentPassword": "yet another secret", "newPassword": "and one more secret"});
@@ -205,5 +242,5 @@ async fn guessing_the_current_password_is_limited_like_logins() {
     }
     let limited = change_password(&server, &alice, wrong).await;
     assert!(limited.headers().contains_key("retry-after"));
-    assert_error(limited, 429, "Too many attempts, try again later").await;
+    assert_limited(limited).await;
 }

@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{TestServer, assert_error, expect_json};
+use common::{TestServer, assert_limited, expect_json};
 use serde_json::json;
-
-const LIMITED: &str = "Too many attempts, try again later";
 
 #[tokio::test]
 async fn each_kind_of_write_is_limited_per_member() {
@@ -26,9 +24,9 @@ async fn each_kind_of_write_is_limited_per_member() {
     expect_json(edit, 200).await;
     let third = server.call("POST", "/posts", Some(&alice), Some(json!({"title": "Third", "body": "b"}))).await;
     assert_eq!(third.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap() > 0), Some(true));
-    assert_error(third, 429, LIMITED).await;
+    assert_limited(third).await;
     let by_server_fn =
-        server.server_fn("create_post", &[("title", "Via the SPA"), ("body", "b")], Some(&alice.token)).await;
+        server.server_fn("create_post", json!({"title": "Via the SPA", "body": "b"}), Some(&alice.token)).await;
     assert_eq!(by_server_fn.status(), 429, "the server-function door counts the same budget");
     server.post_as(&bob, "Bob's post", "bob has his own budget").await;
 
@@ -39,12 +37,11 @@ async fn each_kind_of_write_is_limited_per_member() {
         for _ in 0..2 {
             assert!(server.call("POST", &path, Some(&alice), body.clone()).await.status().is_success(), "{path}");
         }
-        assert_error(server.call("POST", &path, Some(&alice), body.clone()).await, 429, LIMITED).await;
+        assert_limited(server.call("POST", &path, Some(&alice), body.clone()).await).await;
         assert!(server.call("POST", &path, Some(&bob), body.clone()).await.status().is_success(), "{path} for bob");
     }
     for bio in ["one", "two"] {
         expect_json(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": bio}))).await, 200).await;
     }
-    assert_error(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "three"}))).await, 429, LIMITED)
-        .await;
+    assert_limited(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "three"}))).await).await;
 }

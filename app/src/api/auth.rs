@@ -1,13 +1,14 @@
 //! Register, log in, "who am I" and the life of tokens for the SPA: the same service calls as
-//! `POST /auth/register`, `POST /auth/login`, `GET /auth/me`, `POST /auth/refresh`, `POST /auth/logout-all` and
-//! `PATCH /auth/password`.
+//! `POST /auth/register`, `POST /auth/login`, `GET /auth/me`, `POST /auth/refresh`, `POST /auth/logout`,
+//! `POST /auth/logout-all` and `PATCH /auth/password`.
 
 use crate::client::BearerClient;
 use crate::error::AppError;
 use crate::model::{AuthSession, Member};
 use leptos::prelude::*;
+use server_fn::codec::Json;
 
-#[server(prefix = "/api", endpoint = "register", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "register", client = BearerClient, input = Json)]
 pub async fn register(username: String, password: String) -> Result<AuthSession, AppError> {
     use super::door::{client_ip, state};
     use crate::model::auth::CredentialsInput;
@@ -15,32 +16,39 @@ pub async fn register(username: String, password: String) -> Result<AuthSession,
     state()?.register(client_ip().await?, input).await
 }
 
-#[server(prefix = "/api", endpoint = "login", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "login", client = BearerClient, input = Json)]
 pub async fn login(username: String, password: String) -> Result<AuthSession, AppError> {
-    use super::door::{client_ip, state};
-    use crate::model::auth::CredentialsInput;
+    use super::door::{client_ip, header, state};
+    use crate::model::auth::{CredentialsInput, DEVICE_TOKEN_HEADER};
     let input = CredentialsInput { username: Some(username), password: Some(password) };
-    state()?.login(client_ip().await?, input).await
+    let device_token = header(DEVICE_TOKEN_HEADER).await?;
+    state()?.login(client_ip().await?, device_token.as_deref(), input).await
 }
 
-#[server(prefix = "/api", endpoint = "me", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "me", client = BearerClient, input = Json)]
 pub async fn me() -> Result<Member, AppError> {
     super::door::caller().await.map(|(_, member)| member)
 }
 
-#[server(prefix = "/api", endpoint = "refresh", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "refresh", client = BearerClient, input = Json)]
 pub async fn refresh_session() -> Result<AuthSession, AppError> {
     use super::door::{authorization, state};
     state()?.refresh(authorization().await?.as_deref()).await
 }
 
-#[server(prefix = "/api", endpoint = "logout_all", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "logout", client = BearerClient, input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    use super::door::{authorization, state};
+    state()?.logout(authorization().await?.as_deref()).await
+}
+
+#[server(prefix = "/api", endpoint = "logout_all", client = BearerClient, input = Json)]
 pub async fn logout_all() -> Result<(), AppError> {
     let (state, member) = super::door::caller().await?;
     state.logout_all(&member).await
 }
 
-#[server(prefix = "/api", endpoint = "change_password", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "change_password", client = BearerClient, input = Json)]
 pub async fn change_password(current_password: String, new_password: String) -> Result<AuthSession, AppError> {
     use crate::model::auth::PasswordChangeInput;
     let (state, member) = super::door::caller().await?;

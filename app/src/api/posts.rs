@@ -5,46 +5,47 @@ use crate::error::AppError;
 use crate::model::feed::FeedQueryInput;
 use crate::model::posts::{Post, PostPage, PostWithComments, UpvoteState};
 use leptos::prelude::*;
+use server_fn::codec::Json;
 
-#[server(prefix = "/api", endpoint = "list_posts", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "list_posts", client = BearerClient, input = Json)]
 pub async fn list_posts(query: FeedQueryInput) -> Result<PostPage, AppError> {
     let (state, member) = super::door::caller().await?;
     state.list_posts(&member, &query).await
 }
 
-#[server(prefix = "/api", endpoint = "get_post", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "get_post", client = BearerClient, input = Json)]
 pub async fn get_post(id: i64) -> Result<PostWithComments, AppError> {
     let (state, member) = super::door::caller().await?;
     state.get_post(&member, id).await
 }
 
-#[server(prefix = "/api", endpoint = "create_post", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "create_post", client = BearerClient, input = Json)]
 pub async fn create_post(title: String, body: String) -> Result<Post, AppError> {
     use crate::model::posts::NewPostInput;
     let (state, member) = super::door::caller().await?;
     state.create_post(&member, &NewPostInput { title: Some(title), body: Some(body) }).await
 }
 
-#[server(prefix = "/api", endpoint = "update_post", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "update_post", client = BearerClient, input = Json)]
 pub async fn update_post(id: i64, title: Option<String>, body: Option<String>) -> Result<Post, AppError> {
     use crate::model::posts::PostPatchInput;
     let (state, member) = super::door::caller().await?;
     state.update_post(&member, id, &PostPatchInput { title, body }).await
 }
 
-#[server(prefix = "/api", endpoint = "delete_post", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "delete_post", client = BearerClient, input = Json)]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     let (state, member) = super::door::caller().await?;
     state.delete_post(&member, id).await
 }
 
-#[server(prefix = "/api", endpoint = "upvote", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "upvote", client = BearerClient, input = Json)]
 pub async fn upvote(id: i64) -> Result<UpvoteState, AppError> {
     let (state, member) = super::door::caller().await?;
     state.upvote(&member, id).await
 }
 
-#[server(prefix = "/api", endpoint = "remove_upvote", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "remove_upvote", client = BearerClient, input = Json)]
 pub async fn remove_upvote(id: i64) -> Result<UpvoteState, AppError> {
     let (state, member) = super::door::caller().await?;
     state.remove_upvote(&member, id).await

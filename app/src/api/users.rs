@@ -4,14 +4,15 @@ use crate::client::BearerClient;
 use crate::error::AppError;
 use crate::model::users::Profile;
 use leptos::prelude::*;
+use server_fn::codec::Json;
 
-#[server(prefix = "/api", endpoint = "get_profile", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "get_profile", client = BearerClient, input = Json)]
 pub async fn get_profile(id: i64) -> Result<Profile, AppError> {
     let (state, member) = super::door::caller().await?;
     state.get_profile(&member, id).await
 }
 
-#[server(prefix = "/api", endpoint = "update_bio", client = BearerClient)]
+#[server(prefix = "/api", endpoint = "update_bio", client = BearerClient, input = Json)]
 pub async fn update_bio(bio: String) -> Result<Profile, AppError> {
     use crate::model::users::BioInput;
     let (state, member) = super::door::caller().await?;

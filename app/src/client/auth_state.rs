@@ -24,12 +24,15 @@ pub struct Auth {
     pub state: RwSignal<AuthState>,
     /// Whether the last member became anonymous because the server refused their token (shown on the login page).
     pub expired: RwSignal<bool>,
+    /// What the login page tells someone who just logged out (whether the server ended the session).
+    pub farewell: RwSignal<Option<&'static str>>,
 }
 
 impl Auth {
     pub fn sign_in(&self, session: &AuthSession) {
         token_store::save(session);
         self.expired.set(false);
+        self.farewell.set(None);
         self.state.set(AuthState::Member(session.member()));
     }
 
@@ -48,6 +51,12 @@ impl Auth {
         self.state.set(AuthState::Anonymous);
     }
 
+    /// Forgets the session after a log-out, with what the login page should say about it.
+    pub fn logged_out(&self, farewell: &'static str) {
+        self.farewell.set(Some(farewell));
+        self.sign_out();
+    }
+
     fn expire(&self) {
         token_store::clear();
         self.expired.set(true);
@@ -57,7 +66,8 @@ impl Auth {
 
 /// Creates the auth state (Unknown) and, once hydrated in the browser, settles it from storage.
 pub fn provide_auth() -> Auth {
-    let auth = Auth { state: RwSignal::new(AuthState::Unknown), expired: RwSignal::new(false) };
+    let auth =
+        Auth { state: RwSignal::new(AuthState::Unknown), expired: RwSignal::new(false), farewell: RwSignal::new(None) };
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| {
         session_expiry::on_session_expired(move || auth.expire());

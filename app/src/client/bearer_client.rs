@@ -28,6 +28,13 @@ where
         if let Some(token) = &token {
             req.headers().set("Authorization", &format!("Bearer {token}"));
         }
+        // A login carries this browser's device token for the member: their own browser is not locked out with
+        // their name.
+        if crate::api::is_login_endpoint(&req.url())
+            && let Some(device_token) = token_store::take_login_device_token()
+        {
+            req.headers().set(crate::model::auth::DEVICE_TOKEN_HEADER, &device_token);
+        }
         let sent_token = token.is_some();
         async move {
             let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;

@@ -5,6 +5,7 @@ pub mod auth_state;
 pub mod bearer_client;
 pub mod clock;
 pub mod dialog;
+pub mod drafts;
 pub mod hydration;
 pub mod redirect;
 pub mod session_expiry;

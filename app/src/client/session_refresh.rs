@@ -21,10 +21,13 @@ pub fn token_times(token: &str) -> Option<(u64, u64)> {
     (times.exp > times.iat).then_some((times.iat, times.exp))
 }
 
-/// Whether a token is past half its life at `now` (seconds since the epoch). Unreadable tokens are left alone:
-/// the server's 401 will say what to do with them.
-pub fn needs_refresh(token: &str, now: u64) -> bool {
-    token_times(token).is_some_and(|(iat, exp)| now >= iat + (exp - iat) / 2)
+/// Whether a token is past half its life at `now` (seconds since the epoch, by this browser's clock). Its age is
+/// counted from `received` (when this browser got it, by the same clock), not from its `iat` (the server's
+/// clock): a browser whose clock is half an hour slow would otherwise never see the token as old, and its member
+/// would be logged out when it expired. Only without a receipt time is `iat` used. Unreadable tokens are left
+/// alone: the server's 401 will say what to do with them.
+pub fn needs_refresh(token: &str, received: Option<u64>, now: u64) -> bool {
+    token_times(token).is_some_and(|(iat, exp)| now >= received.unwrap_or(iat) + (exp - iat) / 2)
 }
 
 /// Unpadded base64url (RFC 4648 §5), as JWT segments are written.
@@ -65,8 +68,10 @@ pub fn keep_fresh(auth: super::Auth) {
         let in_flight = Rc::new(Cell::new(false));
         let check = move || {
             let due = matches!(auth.state.get_untracked(), super::AuthState::Member(_))
-                && super::token_store::token()
-                    .is_some_and(|token| needs_refresh(&token, (super::clock::now_millis() / 1000) as u64));
+                && super::token_store::token().is_some_and(|token| {
+                    let received = super::token_store::received_at();
+                    needs_refresh(&token, received, (super::clock::now_millis() / 1000) as u64)
+                });
             if !due || in_flight.get() {
                 return;
             }
@@ -128,15 +133,25 @@ mod tests {
     fn a_token_is_refreshed_from_half_its_life() {
         let t = token(r#"{"sub":"7","iat":1000,"exp":4600}"#);
         assert_eq!(token_times(&t), Some((1000, 4600)));
-        assert!(!needs_refresh(&t, 2799));
-        assert!(needs_refresh(&t, 2800));
-        assert!(needs_refresh(&t, 5000));
+        assert!(!needs_refresh(&t, None, 2799));
+        assert!(needs_refresh(&t, None, 2800));
+        assert!(needs_refresh(&t, None, 5000));
+    }
+
+    #[test]
+    fn a_token_ages_by_the_browsers_clock_from_when_it_arrived() {
+        let t = token(r#"{"sub":"7","iat":10000,"exp":13600}"#);
+        // This browser's clock is 45 minutes slow: the token arrived at 7300 by it.
+        assert!(!needs_refresh(&t, Some(7300), 9099));
+        assert!(needs_refresh(&t, Some(7300), 9100), "half an hour after it arrived, whatever iat says");
+        // A fast clock: the token is not refreshed at once.
+        assert!(!needs_refresh(&t, Some(20000), 20100));
     }
 
     #[test]
     fn unreadable_tokens_are_left_to_the_server() {
-        assert!(!needs_refresh("garbage", 10_000));
-        assert!(!needs_refresh(&token("not json"), 10_000));
-        assert!(!needs_refresh(&token(r#"{"iat":5,"exp":5}"#), 10_000));
+        assert!(!needs_refresh("garbage", None, 10_000));
+        assert!(!needs_refresh(&token("not json"), None, 10_000));
+        assert!(!needs_refresh(&token(r#"{"iat":5,"exp":5}"#), None, 10_000));
     }
 }

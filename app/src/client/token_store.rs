@@ -5,6 +5,12 @@ use crate::model::{AuthSession, Member};
 
 pub const TOKEN_KEY: &str = "bulletin_token";
 pub const USER_KEY: &str = "bulletin_user";
+/// When this browser received the token, by its own clock (seconds): refreshes are timed from it.
+pub const RECEIVED_KEY: &str = "bulletin_token_received";
+/// Device tokens, one per member who signed in here (`bulletin_device:<lower-case name>`): they outlive log-outs,
+/// since what they prove is that the member used this browser before (see security/device.rs).
+#[cfg(feature = "hydrate")]
+const DEVICE_PREFIX: &str = "bulletin_device:";
 
 #[cfg(feature = "hydrate")]
 mod imp {
@@ -23,11 +29,38 @@ mod imp {
         // Storage can be full or disabled (private mode); the session then lasts until the tab closes.
         let _ = LocalStorage::set(TOKEN_KEY, &session.token);
         let _ = LocalStorage::set(USER_KEY, session.member());
+        let _ = LocalStorage::set(RECEIVED_KEY, crate::client::clock::now_millis() / 1000);
+        if let Some(device_token) = &session.device_token {
+            let _ =
+                LocalStorage::set(format!("{DEVICE_PREFIX}{}", session.username.to_ascii_lowercase()), device_token);
+        }
+    }
+
+    thread_local! {
+        /// The device token for the login being sent now (see `logging_in_as`).
+        static LOGIN_DEVICE_TOKEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Picks this browser's device token for `username` (if it has one) for the login request about to be sent:
+    /// only that member's token goes to the server, never those of others who used this browser.
+    pub fn logging_in_as(username: &str) {
+        let token = LocalStorage::get::<String>(format!("{DEVICE_PREFIX}{}", username.to_ascii_lowercase())).ok();
+        LOGIN_DEVICE_TOKEN.with(|slot| *slot.borrow_mut() = token);
+    }
+
+    /// The device token picked by `logging_in_as`, once.
+    pub fn take_login_device_token() -> Option<String> {
+        LOGIN_DEVICE_TOKEN.with(|slot| slot.borrow_mut().take())
+    }
+
+    pub fn received_at() -> Option<u64> {
+        LocalStorage::get::<u64>(RECEIVED_KEY).ok()
     }
 
     pub fn clear() {
         LocalStorage::delete(TOKEN_KEY);
         LocalStorage::delete(USER_KEY);
+        LocalStorage::delete(RECEIVED_KEY);
     }
 }
 
@@ -45,7 +78,17 @@ mod imp {
 
     pub fn save(_session: &AuthSession) {}
 
+    pub fn received_at() -> Option<u64> {
+        None
+    }
+
+    pub fn logging_in_as(_username: &str) {}
+
+    pub fn take_login_device_token() -> Option<String> {
+        None
+    }
+
     pub fn clear() {}
 }
 
-pub use imp::{clear, member, save, token};
+pub use imp::{clear, logging_in_as, member, received_at, save, take_login_device_token, token};

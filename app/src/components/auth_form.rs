@@ -53,7 +53,10 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         let password = input.password.clone().unwrap_or_default();
         async move {
             match mode {
-                AuthMode::Login => login(username, password).await,
+                AuthMode::Login => {
+                    crate::client::token_store::logging_in_as(&username);
+                    login(username, password).await
+                }
                 AuthMode::Register => register(username, password).await,
             }
         }
@@ -111,6 +114,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
             <Show when=expired>
                 <p class="notice" role="status">{messages::SESSION_EXPIRED}</p>
             </Show>
+            {move || auth.farewell.get().map(|farewell| view! { <p class="notice" role="status">{farewell}</p> })}
             // method=post: even if a browser submitted natively, credentials would never land in a URL.
             <form method="post" on:submit=on_submit novalidate>
                 <div class="field">

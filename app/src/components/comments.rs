@@ -2,6 +2,7 @@
 
 use super::TimeAgo;
 use crate::api::comments::{add_comment, delete_comment};
+use crate::client::drafts::{self, DraftKey};
 use crate::client::hydration::use_hydrated;
 use crate::client::{AuthState, use_auth};
 use crate::model::posts::{COMMENT_MAX, Comment, CommentInput, validate_comment};
@@ -62,7 +63,13 @@ pub fn Comments(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
 #[component]
 fn CommentForm(post_id: i64, on_added: Callback<Comment>) -> impl IntoView {
     let hydrated = use_hydrated();
-    let text = RwSignal::new(String::new());
+    let user_id = match use_auth().state.get_untracked() {
+        AuthState::Member(member) => member.user_id,
+        _ => 0,
+    };
+    // An unsent comment is a draft like a post's: it survives a reload or a re-login.
+    let key = DraftKey { user_id, page: format!("/p/{post_id}"), field: "comment" };
+    let (text, _) = drafts::drafted_text(key.clone(), String::new());
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -74,9 +81,12 @@ fn CommentForm(post_id: i64, on_added: Callback<Comment>) -> impl IntoView {
         }
         pending.set(true);
         error.set(None);
+        let key = key.clone();
         spawn_local(async move {
             match add_comment(post_id, input.body.unwrap_or_default()).await {
                 Ok(comment) => {
+                    // Sent: no longer a draft, even if the form is gone by now (its text is not reset then).
+                    drafts::clear(&key);
                     if text.try_set(String::new()).is_none() {
                         on_added.run(comment);
                     }

@@ -38,7 +38,14 @@ pub struct AuthSession {
     pub token: String,
     pub user_id: i64,
     pub username: String,
+    /// After a login or registration: this browser's device token for the member, to send back as
+    /// `X-Device-Token` when logging in again (see the README's security section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
+
+/// The request header a login carries its device token in.
+pub const DEVICE_TOKEN_HEADER: &str = "x-device-token";
 
 /// An authenticated member, as `GET /auth/me` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,11 +101,95 @@ pub fn validate_password(password: &str) -> Result<(), AppError> {
     }
 }
 
+pub const USERNAME_RESERVED: &str = "This username is reserved";
+pub const USERNAME_LOOKALIKE: &str = "This username looks too much like an existing member's; choose another";
+pub const PASSWORD_IS_USERNAME: &str = "Password must not be your username";
+pub const PASSWORD_ONE_CHARACTER: &str = "Password must not be one character repeated";
+pub const PASSWORD_COMMON: &str =
+    "This password is one of the most common passwords, which attackers try first; choose another";
+
+/// Names that would let a member pass for the board itself or its staff. Compared by skeleton, with underscores
+/// and digits at either end ignored: `Adm1n`, `admin_` and `root_01` are reserved too.
+pub const RESERVED_NAMES: [&str; 22] = [
+    "admin",
+    "administrator",
+    "moderator",
+    "mod",
+    "root",
+    "support",
+    "bulletin",
+    "system",
+    "staff",
+    "official",
+    "security",
+    "help",
+    "owner",
+    "sysadmin",
+    "webmaster",
+    "postmaster",
+    "superuser",
+    "null",
+    "undefined",
+    "anonymous",
+    "everyone",
+    "team",
+];
+
+/// A username's confusable skeleton: two names with the same skeleton read alike, so only one may exist. Case
+/// folds, then `i`/`1` become `l`, `0` becomes `o`, `rn` becomes `m` and `vv` becomes `w` (the ASCII part of
+/// Unicode's confusables, UTS #39, coarsened to lower case). migrations/*/0005_username_skeleton.sql computes the
+/// same in SQL for members who registered before this rule.
+pub fn username_skeleton(username: &str) -> String {
+    let folded: String = username
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            'i' | '1' => 'l',
+            '0' => 'o',
+            other => other,
+        })
+        .collect();
+    folded.replace("rn", "m").replace("vv", "w")
+}
+
+/// Whether the name is a reserved word, give or take underscores and digits at either end. Every split of those
+/// runs is tried, since a digit there may stand for a letter of the word (`0wner`, `nul1`).
+pub fn is_reserved_username(username: &str) -> bool {
+    let padding = |c: char| c == '_' || c.is_ascii_digit();
+    let leading = username.len() - username.trim_start_matches(padding).len();
+    let trailing = username.len() - username.trim_end_matches(padding).len();
+    let reserved: Vec<String> = RESERVED_NAMES.iter().map(|word| username_skeleton(word)).collect();
+    (0..=leading).any(|start| {
+        (0..=trailing.min(username.len() - start)).any(|end| {
+            let core = &username[start..username.len() - end];
+            reserved.contains(&username_skeleton(core))
+        })
+    })
+}
+
+/// The rules for a chosen password beyond its length, which need the member's name: not the name itself (in any
+/// case), not one character over and over (`aaaaaaaa`, eight spaces). The list of common passwords is checked by
+/// the server (it is too big to ship to the browser).
+pub fn validate_password_choice(username: &str, password: &str) -> Result<(), AppError> {
+    validate_password(password)?;
+    if password.trim().eq_ignore_ascii_case(username) {
+        return Err(AppError::Validation(PASSWORD_IS_USERNAME.into()));
+    }
+    let mut chars = password.chars();
+    let first = chars.next();
+    if chars.all(|c| Some(c) == first) {
+        return Err(AppError::Validation(PASSWORD_ONE_CHARACTER.into()));
+    }
+    Ok(())
+}
+
 /// The full rule set for a new account.
 pub fn validate_registration(input: &CredentialsInput) -> Result<Credentials, AppError> {
     let credentials = require_both(input)?;
     validate_username(&credentials.username)?;
-    validate_password(&credentials.password)?;
+    if is_reserved_username(&credentials.username) {
+        return Err(AppError::Validation(USERNAME_RESERVED.into()));
+    }
+    validate_password_choice(&credentials.username, &credentials.password)?;
     Ok(credentials)
 }
 
@@ -228,6 +319,56 @@ mod tests {
         assert!(validate_password("12345678").is_ok());
         assert!(validate_password(&"é".repeat(128)).is_ok(), "128 two-byte characters are 128 characters");
         assert!(validate_password(&"a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn look_alike_names_share_a_skeleton_and_different_names_do_not() {
+        for (a, b) in [
+            ("alice", "aIice"),
+            ("alice", "ALlCE"),
+            ("bob0", "BOBO"),
+            ("modern", "modem"),
+            ("vvv", "wv"),
+            ("l33t", "I33T"),
+        ] {
+            assert_eq!(username_skeleton(a), username_skeleton(b), "{a} / {b}");
+        }
+        for (a, b) in [("alice", "alicia"), ("bob", "rob"), ("a_b", "ab")] {
+            assert_ne!(username_skeleton(a), username_skeleton(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_are_refused_in_any_disguise_and_ordinary_names_are_not() {
+        for name in [
+            "admin",
+            "Admin",
+            "ADM1N",
+            "admin_",
+            "_root_01",
+            "Moderator",
+            "bulletin",
+            "SUPPORT",
+            "rnod",
+            "0wner",
+            "nul1",
+            "0_owner",
+        ] {
+            assert_eq!(message(validate_registration(&input(Some(name), Some("long enough")))), USERNAME_RESERVED);
+        }
+        for name in ["badminton", "admiral", "alice", "the_admin_fan", "rooted", "helper"] {
+            assert!(validate_registration(&input(Some(name), Some("long enough"))).is_ok(), "{name}");
+        }
+        assert!(validate_login(&input(Some("admin"), Some("whatever1"))).is_ok(), "login looks nothing up by rule");
+    }
+
+    #[test]
+    fn a_password_may_not_be_the_name_or_one_character_repeated() {
+        assert_eq!(message(validate_registration(&input(Some("Board_Fan"), Some("board_fan")))), PASSWORD_IS_USERNAME);
+        assert_eq!(message(validate_registration(&input(Some("alice"), Some("        ")))), PASSWORD_ONE_CHARACTER);
+        assert_eq!(message(validate_registration(&input(Some("alice"), Some("aaaaaaaaa")))), PASSWORD_ONE_CHARACTER);
+        assert!(validate_password_choice("alice", "alice and bob").is_ok());
+        assert!(validate_password_choice("alice", "aaaaaaab").is_ok());
     }
 
     #[test]

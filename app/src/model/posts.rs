@@ -136,8 +136,20 @@ fn trimmed(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
+pub const TITLE_INVISIBLE: &str = "Title must contain visible characters";
+pub const TITLE_DIRECTION_CONTROLS: &str =
+    "Title must not contain text-direction controls (U+202A-U+202E, U+2066-U+2069), which can disguise it";
+
+/// A title is what people click and judge a post by: it must show something, and show it as it is.
 pub fn validate_title(title: &str) -> Result<String, AppError> {
-    trimmed_within(title, TITLE_MIN, TITLE_MAX, "Title")
+    let title = trimmed_within(title, TITLE_MIN, TITLE_MAX, "Title")?;
+    if !super::text::has_visible(&title) {
+        return Err(AppError::Validation(TITLE_INVISIBLE.into()));
+    }
+    if title.chars().any(super::text::is_bidi_control) {
+        return Err(AppError::Validation(TITLE_DIRECTION_CONTROLS.into()));
+    }
+    Ok(title)
 }
 
 pub fn validate_post_body(body: &str) -> Result<String, AppError> {
@@ -173,9 +185,12 @@ pub fn validate_comment(input: &CommentInput) -> Result<String, AppError> {
     validate_comment_body(body.unwrap_or_default())
 }
 
-/// A path id: a positive integer that fits an i64. Anything else names nothing, so callers answer 404.
+/// A path id: a positive integer that fits an i64, written the one way ids are written (digits only, no sign,
+/// no leading zero). Anything else names nothing, so callers answer 404: `/posts/01` and `/posts/+1` are not
+/// other names for post 1, which would give one page several addresses (caches, links, logs).
 pub fn parse_id(raw: &str) -> Option<i64> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0)
+    let canonical = raw.bytes().all(|b| b.is_ascii_digit()) && !raw.starts_with('0');
+    raw.parse::<i64>().ok().filter(|id| canonical && *id > 0)
 }
 
 #[cfg(test)]
@@ -255,9 +270,20 @@ mod tests {
     }
 
     #[test]
+    fn titles_must_show_something_and_show_it_as_it_is() {
+        for blank in ["\u{200B}\u{200B}\u{200B}", "\u{3164}\u{3164}\u{3164}", "\u{2800}\u{2800}\u{2800}"] {
+            assert_eq!(validate_title(blank), Err(validation(TITLE_INVISIBLE)));
+        }
+        assert_eq!(validate_title("Invoice \u{202E}fdp.exe"), Err(validation(TITLE_DIRECTION_CONTROLS)));
+        assert_eq!(validate_title("a \u{2067}b\u{2069}"), Err(validation(TITLE_DIRECTION_CONTROLS)));
+        assert_eq!(validate_title("\u{200B}Hi\u{200B}"), Ok("\u{200B}Hi\u{200B}".into()));
+        assert_eq!(validate_title("שלום עולם"), Ok("שלום עולם".into()));
+    }
+
+    #[test]
     fn ids_are_positive_integers_that_fit() {
         assert_eq!(parse_id("42"), Some(42));
-        for bad in ["0", "-3", "abc", "1.5", "99999999999999999999", ""] {
+        for bad in ["0", "-3", "abc", "1.5", "99999999999999999999", "", "+1", "01", "00", " 1", "1 "] {
             assert_eq!(parse_id(bad), None, "{bad}");
         }
     }

@@ -1,7 +1,9 @@
 //! `/new` and `/p/{id}/edit`: the post editor. Live character counts, the shared validation rules with messages
-//! next to each field, a pending state, and a question before unsaved text is lost.
+//! next to each field, a pending state, unsaved text kept as a draft in the browser until it is published, and a
+//! question before leaving with unsaved changes.
 
 use crate::api::posts::{create_post, get_post, update_post};
+use crate::client::drafts::{self, DraftKey};
 use crate::client::hydration::use_hydrated;
 use crate::client::unsaved_changes::guard_unsaved_changes;
 use crate::client::{AuthState, use_auth};
@@ -72,8 +74,25 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
     let editing = existing.as_ref().map(|p| p.id);
     let (saved_title, saved_body) =
         existing.as_ref().map_or((String::new(), String::new()), |p| (p.title.clone(), p.body.clone()));
-    let title = RwSignal::new(saved_title.clone());
-    let body = RwSignal::new(saved_body.clone());
+    // The editor only exists for a member (inside `MembersOnly`); their drafts of this page come back.
+    let user_id = match use_auth().state.get_untracked() {
+        AuthState::Member(member) => member.user_id,
+        _ => 0,
+    };
+    let page = editing.map_or_else(|| "/new".to_owned(), |id| format!("/p/{id}/edit"));
+    let title_key = DraftKey { user_id, page: page.clone(), field: "title" };
+    let body_key = DraftKey { user_id, page, field: "body" };
+    let (title, title_restored) = drafts::drafted_text(title_key.clone(), saved_title.clone());
+    let (body, body_restored) = drafts::drafted_text(body_key.clone(), saved_body.clone());
+    let restored = RwSignal::new(title_restored || body_restored);
+    let discard_draft = {
+        let (saved_title, saved_body) = (saved_title.clone(), saved_body.clone());
+        move |_| {
+            title.set(saved_title.clone());
+            body.set(saved_body.clone());
+            restored.set(false);
+        }
+    };
     // Field messages appear once a save was attempted, then follow every keystroke.
     let attempted = RwSignal::new(false);
     let pending = RwSignal::new(false);
@@ -98,6 +117,7 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
         pending.set(true);
         error.set(None);
         let navigate = navigate.clone();
+        let drafts_of_this_page = [title_key.clone(), body_key.clone()];
         spawn_local(async move {
             let result = match editing {
                 Some(id) => update_post(id, Some(new_title), Some(new_body)).await,
@@ -105,6 +125,7 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
             };
             match result {
                 Ok(post) => {
+                    drafts_of_this_page.iter().for_each(drafts::clear);
                     saved.try_set(true);
                     navigate(&format!("/p/{}", post.id), Default::default());
                 }
@@ -123,6 +144,12 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
     view! {
         <section class="card editor">
             <h1>{heading}</h1>
+            <Show when=move || restored.get()>
+                <p class="notice" role="status">
+                    "Your unsaved draft is back. "
+                    <button type="button" class="link-button" on:click=discard_draft.clone()>"Discard it"</button>
+                </p>
+            </Show>
             <form method="post" on:submit=submit novalidate>
                 <div class="field">
                     <label for="post-title">"Title"</label>

@@ -144,7 +144,10 @@ fn Feed() -> impl IntoView {
     };
 
     view! {
-        <section class="feed">
+        <section class="feed" aria-labelledby="feed-heading">
+            <h1 id="feed-heading" class="feed-heading">
+                {move || if search.with(String::is_empty) { "The board" } else { "Matching posts" }}
+            </h1>
             <div class="feed-controls">
                 <div class="field inline">
                     <label for="feed-search">"Search"</label>

@@ -1,16 +1,19 @@
-//! Server-only security primitives: password hashing, bearer tokens, attempt and write limiting and the short
+//! Server-only security primitives: password hashing and the common-password list, bearer tokens, attempt and write limiting and the short
 //! memory of members' token generations.
 
+pub mod common_passwords;
+pub mod device;
 pub mod password;
 pub mod rate_limit;
 pub mod session_cache;
 pub mod token;
 pub mod write_limits;
 
+pub use device::DeviceKeys;
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, RateLimit};
-pub use session_cache::{SESSION_CACHE_TTL, SessionCache};
-pub use token::{Claims, TokenKeys};
+pub use session_cache::{MemberTokens, SESSION_CACHE_TTL, SessionCache};
+pub use token::{Claims, Grant, TokenKeys};
 pub use write_limits::{WriteLimiters, WriteLimits};
 
 /// The address per-client limits and audit events use for a request: the peer, or the client a trusted proxy

@@ -1,4 +1,5 @@
-//! A fixed-window attempt limiter, keyed by client address (register and login) or by username (failed logins).
+//! A fixed-window attempt limiter, keyed by client address (register and login) or by what failed logins are
+//! counted against (a username, a trusted device, a member changing their password).
 //!
 //! It lives in process memory: with several instances each keeps its own count (see the README).
 
@@ -60,6 +61,14 @@ impl<K: Hash + Eq> AttemptLimiter<K> {
     /// Whether `key` is past its limit, without counting an attempt (for limits that count failures only).
     pub fn check(&self, key: K) -> Result<(), AppError> {
         self.attempt_at(key, Instant::now(), false)
+    }
+
+    /// Gives back one attempt counted for `key` in its current window (an attempt that turned out not to be one
+    /// this limit is about, such as a successful login against a budget for failures).
+    pub fn refund(&self, key: &K) {
+        if let Some(window) = self.lock().get_mut(key) {
+            window.attempts = window.attempts.saturating_sub(1);
+        }
     }
 
     /// Forgets `key`'s count (a successful login clears its name's failures).
@@ -137,6 +146,17 @@ mod tests {
         assert!(limiter.check("alice".into()).is_err(), "two failures reach the limit");
         limiter.forget(&"alice".to_owned());
         assert!(limiter.check("alice".into()).is_ok());
+    }
+
+    #[test]
+    fn a_refunded_attempt_is_available_again() {
+        let limiter = AttemptLimiter::new(Some("1/60".parse().unwrap()));
+        assert!(limiter.attempt(IP).is_ok());
+        assert!(limiter.attempt(IP).is_err());
+        limiter.refund(&IP);
+        assert!(limiter.attempt(IP).is_ok());
+        limiter.refund(&OTHER); // nothing counted: nothing to give back
+        assert!(limiter.attempt(OTHER).is_ok());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// jsonwebtoken sets no minimum key length; a short HMAC secret is brute-forceable offline.
 pub const MIN_SECRET_BYTES: usize = 32;
-const LEEWAY_SECONDS: u64 = 5;
+pub const LEEWAY_SECONDS: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -29,6 +29,26 @@ pub struct Claims {
     /// When the member last proved their password; a refresh keeps it.
     #[serde(default, rename = "auth_time")]
     pub auth_time: u64,
+    /// The session this token belongs to: new at each login, kept by refreshes, so "Log out" can end exactly
+    /// this session, every copy of its token included (tokens from before sessions existed: empty).
+    #[serde(default)]
+    pub sid: String,
+}
+
+/// What a token is signed for besides the member: their token generation, when they last proved their password,
+/// and the session it continues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub generation: i64,
+    pub auth_time: u64,
+    pub session_id: String,
+}
+
+impl Grant {
+    /// A new session, just proven by a password, in token generation `generation`.
+    pub fn new_session(generation: i64) -> Self {
+        Grant { generation, auth_time: now(), session_id: format!("{:032x}", rand::random::<u128>()) }
+    }
 }
 
 #[derive(Clone)]
@@ -64,8 +84,8 @@ impl TokenKeys {
         self.ttl_seconds
     }
 
-    /// A token for `member` in token generation `generation`, whose password was last checked at `auth_time`.
-    pub fn sign(&self, member: &Member, generation: i64, auth_time: u64) -> Result<String, AppError> {
+    /// A token for `member` under `grant`.
+    pub fn sign(&self, member: &Member, grant: &Grant) -> Result<String, AppError> {
         let iat = now();
         let claims = Claims {
             sub: member.user_id.to_string(),
@@ -73,8 +93,9 @@ impl TokenKeys {
             username: member.username.clone(),
             iat,
             exp: iat + self.ttl_seconds,
-            generation,
-            auth_time,
+            generation: grant.generation,
+            auth_time: grant.auth_time,
+            sid: grant.session_id.clone(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
@@ -121,10 +142,18 @@ mod tests {
 
     #[test]
     fn a_signed_token_verifies_with_all_claims() {
-        let claims = keys().verify(&keys().sign(&alice(), 3, 1_000).unwrap()).unwrap();
+        let grant = Grant { generation: 3, auth_time: 1_000, session_id: "s1".into() };
+        let claims = keys().verify(&keys().sign(&alice(), &grant).unwrap()).unwrap();
         assert_eq!((claims.sub.as_str(), claims.user_id, claims.username.as_str()), ("7", 7, "alice"));
         assert_eq!(claims.exp - claims.iat, 3600);
-        assert_eq!((claims.generation, claims.auth_time), (3, 1_000));
+        assert_eq!((claims.generation, claims.auth_time, claims.sid.as_str()), (3, 1_000, "s1"));
+    }
+
+    #[test]
+    fn every_new_session_has_its_own_id() {
+        let (a, b) = (Grant::new_session(0), Grant::new_session(0));
+        assert_ne!(a.session_id, b.session_id);
+        assert_eq!(a.session_id.len(), 32);
     }
 
     #[test]
@@ -141,12 +170,12 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_secret_is_rejected() {
         let other = TokenKeys::new(b"another secret that is long enough!!", 3600).unwrap();
-        assert_rejected(&other.sign(&alice(), 0, now()).unwrap());
+        assert_rejected(&other.sign(&alice(), &Grant::new_session(0)).unwrap());
     }
 
     #[test]
     fn a_tampered_payload_is_rejected() {
-        let token = keys().sign(&alice(), 0, now()).unwrap();
+        let token = keys().sign(&alice(), &Grant::new_session(0)).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         let mut claims: serde_json::Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
@@ -177,6 +206,7 @@ mod tests {
             exp: now() + 600,
             generation: 0,
             auth_time: now(),
+            sid: String::new(),
         };
         let token =
             jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(SECRET)).unwrap();

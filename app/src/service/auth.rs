@@ -7,11 +7,12 @@
 use super::AppState;
 use crate::error::{AppError, messages};
 use crate::model::auth::{
-    CredentialsInput, PasswordChangeInput, validate_login, validate_password_change, validate_registration,
+    CredentialsInput, PasswordChangeInput, USERNAME_LOOKALIKE, validate_login, validate_password_change,
+    validate_password_choice, validate_registration,
 };
 use crate::model::{AuthSession, Member};
-use crate::security::Claims;
-use crate::security::token::now;
+use crate::security::token::{LEEWAY_SECONDS, now};
+use crate::security::{Claims, Grant, MemberTokens, common_passwords};
 use crate::store::users;
 use std::net::IpAddr;
 
@@ -19,24 +20,59 @@ impl AppState {
     pub async fn register(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
         self.auth_attempts.attempt(client)?;
         let credentials = validate_registration(&input)?;
+        common_passwords::refuse_common(&credentials.password)?;
         let hash = self.passwords.hash(&credentials.password).await?;
-        let (member, generation) = users::insert_user(&self.db, &credentials.username, &hash).await?;
+        let (member, generation) =
+            users::insert_user(&self.db, &credentials.username, &hash).await.map_err(|refused| match refused {
+                users::NameRefused::Taken => AppError::Conflict(messages::USERNAME_TAKEN.into()),
+                users::NameRefused::LookAlike => AppError::Conflict(USERNAME_LOOKALIKE.into()),
+                users::NameRefused::Failed(err) => err,
+            })?;
         tracing::info!(target: "audit", event = "register", user_id = member.user_id, "member registered");
-        self.session_for(member, generation, now())
+        let mut session = self.session_for(member, &Grant::new_session(generation))?;
+        session.device_token = self.devices.issue(&session.username);
+        Ok(session)
     }
 
-    pub async fn login(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
-        self.auth_attempts.attempt(client)?;
+    /// Logs a member in. `device_token`: the `X-Device-Token` header, the device token this client was given for
+    /// this member at an earlier login, if any.
+    ///
+    /// Which budget a failure spends: a valid device token for the named member makes it that device's; without
+    /// one, the name's (from any address). A login refused because that budget is spent (429) costs the address
+    /// nothing, and a successful one gives its address attempt back, counting against the larger allowance for
+    /// successes instead: an office behind one address can sign in all day, and nobody can use a member's lock to
+    /// exhaust their address.
+    pub async fn login(
+        &self,
+        client: IpAddr,
+        device_token: Option<&str>,
+        input: CredentialsInput,
+    ) -> Result<AuthSession, AppError> {
+        self.auth_attempts.check(client)?;
+        self.login_successes.check(client)?;
         let credentials = validate_login(&input)?;
+        let device = device_token.and_then(|token| self.devices.device_for(token.trim(), &credentials.username));
+        let trusted_device = device.is_some();
+        let budget = match device {
+            Some(device) => FailureKey::Device(device),
+            None => FailureKey::Name(credentials.username.to_ascii_lowercase()),
+        };
+        self.login_failures.check(budget.clone())?;
+        self.auth_attempts.attempt(client)?;
         let user = users::find_credentials(&self.db, &credentials.username).await?;
         let hash = user.as_ref().map(|u| u.password_hash.as_str());
-        let verified = self.verify_counted(&credentials.username, &credentials.password, hash).await?;
+        let verified = self.verify_counted(budget, &credentials.password, hash).await?;
         match user {
             Some(user) if verified => {
-                tracing::info!(target: "audit", event = "login", user_id = user.id, "member logged in");
+                self.auth_attempts.refund(&client);
+                // Counting may reach the allowance; this login still succeeds, the next one is refused.
+                let _ = self.login_successes.attempt(client);
+                tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
                 self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };
-                self.session_for(member, user.token_generation, now())
+                let mut session = self.session_for(member, &Grant::new_session(user.token_generation))?;
+                session.device_token = self.devices.issue(&session.username);
+                Ok(session)
             }
             user => {
                 let user_id = user.map(|u| u.id);
@@ -64,18 +100,15 @@ impl AppState {
     }
 
     /// Checks `password` against `hash` (a decoy when there is none, so an unknown name takes as long) under the
-    /// per-name failure limit shared by logins and password changes: refused up front while the name is locked;
-    /// a failure is counted, a success clears the count. Names are case-insensitive, and so is the count; it
-    /// stops guessing one member's password from many addresses.
-    async fn verify_counted(&self, username: &str, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
-        let name = username.to_ascii_lowercase();
-        self.login_failures.check(name.clone())?;
+    /// failure budget `budget`, shared by every attempt against it: refused up front while it is spent; every
+    /// attempt is counted, and a success clears the count.
+    async fn verify_counted(&self, budget: FailureKey, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        // Counted before the (slow) check, not after: guesses sent in parallel cannot all pass a check that
+        // none of them has counted yet. A success then clears the count.
+        self.login_failures.attempt(budget.clone())?;
         let verified = self.passwords.verify(password, hash).await? && hash.is_some();
         if verified {
-            self.login_failures.forget(&name);
-        } else {
-            // Counting may itself reach the limit; this attempt still gets the ordinary answer.
-            let _ = self.login_failures.attempt(name);
+            self.login_failures.forget(&budget);
         }
         Ok(verified)
     }
@@ -89,29 +122,25 @@ impl AppState {
     async fn authenticate_claims(&self, authorization: Option<&[u8]>) -> Result<(Member, Claims), AppError> {
         let token = authorization.and_then(bearer_token).ok_or_else(AppError::token_required)?;
         let claims = self.tokens.verify(token)?;
-        // The signature proves we issued it; the member's current generation proves it was not revoked since
-        // (and that the member still exists, with their current name).
-        let (member, generation) = self.current_session(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
-        if generation != claims.generation {
-            tracing::debug!(user_id = member.user_id, "refused a revoked token");
+        // The signature proves we issued it; the member's current generation and logged-out sessions prove it
+        // was not revoked since (and that the member still exists, with their current name).
+        let tokens = self.member_tokens(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        if !tokens.accepts(claims.generation, &claims.sid) {
+            tracing::debug!(user_id = claims.user_id, "refused a revoked token");
             return Err(AppError::token_invalid());
         }
-        tracing::Span::current().record("user_id", member.user_id);
-        Ok((member, claims))
+        tracing::Span::current().record("user_id", claims.user_id);
+        Ok((tokens.member, claims))
     }
 
-    /// The member and their token generation: from the few-second cache, else from the database.
-    async fn current_session(&self, user_id: i64) -> Result<Option<(Member, i64)>, AppError> {
+    /// What is known of the member's tokens: from the few-second cache, else from the database.
+    async fn member_tokens(&self, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
         if let Some(hit) = self.sessions.get(user_id) {
             return Ok(Some(hit));
         }
         // A read that started before this instance revoked the member's tokens may finish after it: the cache
-        // keeps (and answers with) the newer generation, so the revoked token is refused even by this request.
-        let found = users::find_session(&self.db, user_id).await?;
-        Ok(found.map(|(member, generation)| {
-            let generation = self.sessions.put(member.clone(), generation);
-            (member, generation)
-        }))
+        // keeps (and answers with) the newer state, so the revoked token is refused even by this request.
+        Ok(users::find_session(&self.db, user_id).await?.map(|tokens| self.sessions.put(tokens)))
     }
 
     /// A fresh token for a still-valid one: same member, same generation, same `auth_time`, a new `exp`. Refused
@@ -124,14 +153,42 @@ impl AppState {
             return Err(AppError::Unauthorized(messages::SESSION_TOO_OLD.into()));
         }
         tracing::info!(target: "audit", event = "refresh", user_id = member.user_id, "token refreshed");
-        self.session_for(member, claims.generation, auth_time)
+        let grant = Grant { generation: claims.generation, auth_time, session_id: claims.sid };
+        self.session_for(member, &grant)
+    }
+
+    /// Ends the session of the token in `authorization` on the server: that token, every copy of it and every
+    /// token refreshed from it stop working (on this instance at once, on others within the cache's few
+    /// seconds). The member's other sessions carry on.
+    pub async fn logout(&self, authorization: Option<&[u8]>) -> Result<(), AppError> {
+        let (member, claims) = self.authenticate_claims(authorization).await?;
+        if claims.sid.is_empty() {
+            // A token from before sessions had ids: it cannot be told from the member's others. It expires on
+            // its own within one token lifetime; "log out everywhere" ends it at once.
+            tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "log-out of a token without a session id");
+            return Ok(());
+        }
+        // Listed until no token of the session can be valid any more: the session is refreshable until
+        // `auth_time + SESSION_MAX_SECONDS`, and its last token lives one lifetime more. (Listing it for only one
+        // lifetime from now would not do: another instance may still refresh it within its cache's few seconds,
+        // and that token, refreshed again after the listing lapsed, would revive the session.)
+        let auth_time = if claims.auth_time == 0 { claims.iat } else { claims.auth_time };
+        let expires_at = auth_time.max(now()) + self.session_max_seconds + self.tokens.ttl_seconds() + LEEWAY_SECONDS;
+        users::revoke_session(&self.db, member.user_id, &claims.sid, expires_at as i64).await?;
+        // Read back rather than amend the cached entry: that entry may be seconds old, and storing it as new
+        // would let it (say, an older generation) live another full cache period here.
+        let mut tokens = users::find_session(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        tokens.revoked_sessions.insert(claims.sid);
+        self.sessions.put(tokens);
+        tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "session ended");
+        Ok(())
     }
 
     /// Revokes every token the member holds, the caller's included.
     pub async fn logout_all(&self, member: &Member) -> Result<(), AppError> {
         let generation = users::revoke_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
         // This instance refuses the old tokens at once; the others once their cache entry expires.
-        self.sessions.put(member.clone(), generation);
+        self.sessions.put(MemberTokens { member: member.clone(), generation, revoked_sessions: Default::default() });
         tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
         Ok(())
     }
@@ -140,10 +197,14 @@ impl AppState {
     /// new generation so the member stays signed in where they changed it.
     pub async fn change_password(&self, member: &Member, input: PasswordChangeInput) -> Result<AuthSession, AppError> {
         let change = validate_password_change(&input)?;
+        validate_password_choice(&member.username, &change.new)?;
+        common_passwords::refuse_common(&change.new)?;
         let user =
             users::find_credentials_by_id(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
-        // Guessing the current password with a stolen token counts against the same per-name limit as logins.
-        if !self.verify_counted(&member.username, &change.current, Some(&user.password_hash)).await? {
+        // Guessing the current password with a stolen token is limited like logins, but per member and apart from
+        // the login lock: someone locking the name from outside cannot stop the member changing their password.
+        let budget = FailureKey::PasswordChange(member.user_id);
+        if !self.verify_counted(budget, &change.current, Some(&user.password_hash)).await? {
             tracing::warn!(target: "audit", event = "password_change_failed", user_id = member.user_id, "wrong current password");
             // 403, not 401: the token is fine (a 401 would end the session), the proof for this action is not.
             return Err(AppError::Forbidden(messages::CURRENT_PASSWORD_WRONG.into()));
@@ -152,15 +213,26 @@ impl AppState {
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
-        self.sessions.put(member.clone(), generation);
+        self.sessions.put(MemberTokens { member: member.clone(), generation, revoked_sessions: Default::default() });
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
-        self.session_for(member.clone(), generation, now())
+        self.session_for(member.clone(), &Grant::new_session(generation))
     }
 
-    fn session_for(&self, member: Member, generation: i64, auth_time: u64) -> Result<AuthSession, AppError> {
-        let token = self.tokens.sign(&member, generation, auth_time)?;
-        Ok(AuthSession { token, user_id: member.user_id, username: member.username })
+    fn session_for(&self, member: Member, grant: &Grant) -> Result<AuthSession, AppError> {
+        let token = self.tokens.sign(&member, grant)?;
+        Ok(AuthSession { token, user_id: member.user_id, username: member.username, device_token: None })
     }
+}
+
+/// What a failed password check is counted against (`LOGIN_FAILURE_LIMIT` each).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FailureKey {
+    /// Logins for a lower-cased username from anywhere without a device token for it.
+    Name(String),
+    /// Logins from one browser holding a device token for the name (see `security/device.rs`).
+    Device(String),
+    /// Current-password checks of one member's password change.
+    PasswordChange(i64),
 }
 
 /// The token of a `Bearer` authorization header (scheme case-insensitive, per RFC 7235), if there is one.

@@ -6,7 +6,7 @@ pub mod comments;
 pub mod posts;
 pub mod users;
 
-use crate::security::{AttemptLimiter, PasswordHasher, SessionCache, TokenKeys, WriteLimiters};
+use crate::security::{AttemptLimiter, DeviceKeys, PasswordHasher, SessionCache, TokenKeys, WriteLimiters};
 use crate::store::Db;
 
 /// Everything the rules need, built once at start-up and shared (cheaply cloned) by every request.
@@ -15,10 +15,14 @@ pub struct AppState {
     pub db: Db,
     pub passwords: PasswordHasher,
     pub tokens: TokenKeys,
-    /// Register and login attempts per client address.
+    /// Registrations and failed logins per client address.
     pub auth_attempts: AttemptLimiter,
-    /// Failed logins (and failed current-password checks) per lower-cased username.
-    pub login_failures: AttemptLimiter<String>,
+    /// Successful logins per client address: a separate, larger allowance.
+    pub login_successes: AttemptLimiter,
+    /// Failed password checks per name, trusted device or password change (`auth::FailureKey`).
+    pub login_failures: AttemptLimiter<auth::FailureKey>,
+    /// Signs and checks the device tokens that exempt a member's own browsers from their name's lock.
+    pub devices: DeviceKeys,
     /// Posts, comments, upvotes and bio edits per member.
     pub write_limits: WriteLimiters,
     /// Members' current token generations, remembered for a few seconds.

@@ -35,7 +35,10 @@ fn statements(plan: &SeedPlan, dialect: Dialect) -> Vec<String> {
     };
     let mut sql = vec![
         format!(
-            "{}INSERT INTO users (username, password_hash, created_at) SELECT 'member_' || s.i, $1, {stamp} FROM s",
+            // The skeleton as `username_skeleton` computes it for `member_<digits>`: 1 -> l, 0 -> o.
+            "{}INSERT INTO users (username, username_skeleton, password_hash, created_at) \
+             SELECT 'member_' || s.i, 'member_' || replace(replace(CAST(s.i AS TEXT), '1', 'l'), '0', 'o'), $1, \
+             {stamp} FROM s",
             series(members)
         ),
         // Posts by members in turn, one second apart, so "newest" is a total order like real traffic.

@@ -1,8 +1,10 @@
 //! The `users` table.
 
 use super::{Db, committed_write, on_pool, single};
-use crate::error::{AppError, messages};
+use crate::error::AppError;
 use crate::model::Member;
+use crate::model::auth::username_skeleton;
+use crate::security::MemberTokens;
 
 /// What login needs to check a password, and the generation its new token belongs to.
 #[derive(sqlx::FromRow)]
@@ -20,14 +22,19 @@ pub struct UserCredentials {
 /// it was given is handed out again, and a token carrying that id must not work for the next member who gets it.
 /// It is below 2^52: the `gen` claim stays an exact number for JavaScript (whose integers end at 2^53), with
 /// room above for every revocation there will ever be (each adds 1).
-pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<(Member, i64), AppError> {
+///
+/// A name whose confusable skeleton (`username_skeleton`) another member's has is refused by the same statement
+/// (a second unique index): `NameRefused::LookAlike`, or `Taken` when it is the same name in another case.
+pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<(Member, i64), NameRefused> {
     db.ensure_room_to_grow()?;
     let first_generation = (rand::random::<u64>() >> 12) as i64;
     let result = committed_write!(db, |conn| {
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (username, password_hash, token_generation) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO users (username, username_skeleton, password_hash, token_generation) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(username)
+        .bind(username_skeleton(username))
         .bind(password_hash)
         .bind(first_generation)
         .fetch_all(&mut *conn)
@@ -36,11 +43,32 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
     });
     match result {
         Ok(Some(user_id)) => Ok((Member { user_id, username: username.to_owned() }, first_generation)),
-        Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row")),
+        Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row").into()),
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
-            Err(AppError::Conflict(messages::USERNAME_TAKEN.into()))
+            // Which index refused it is worded differently by each backend; the name itself tells.
+            if find_credentials(db, username).await?.is_some() {
+                Err(NameRefused::Taken)
+            } else {
+                Err(NameRefused::LookAlike)
+            }
         }
-        Err(err) => Err(err.into()),
+        Err(err) => Err(AppError::from(err).into()),
+    }
+}
+
+/// Why a registration's name was not stored.
+#[derive(Debug)]
+pub enum NameRefused {
+    /// The same name, in any case, belongs to a member.
+    Taken,
+    /// A member's name reads the same (`alice` / `aIice`).
+    LookAlike,
+    Failed(AppError),
+}
+
+impl From<AppError> for NameRefused {
+    fn from(err: AppError) -> Self {
+        NameRefused::Failed(err)
     }
 }
 
@@ -57,15 +85,53 @@ pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<User
     Ok(on_pool!(db, |pool| { sqlx::query_as::<_, UserCredentials>(&sql).bind(user_id).fetch_optional(pool).await? }))
 }
 
-/// The member and their current token generation (which every accepted token must carry).
-pub async fn find_session(db: &Db, user_id: i64) -> Result<Option<(Member, i64)>, AppError> {
-    let row = on_pool!(db, |pool| {
-        sqlx::query_as::<_, (i64, String, i64)>("SELECT id, username, token_generation FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?
+/// The member, their current token generation (which every accepted token must carry) and the sessions they
+/// logged out of whose tokens may still be unexpired: one query, so a cache miss costs one round trip.
+pub async fn find_session(db: &Db, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
+    let rows = on_pool!(db, |pool| {
+        sqlx::query_as::<_, (i64, String, i64, Option<String>)>(
+            "SELECT u.id, u.username, u.token_generation, r.session_id FROM users u \
+             LEFT JOIN revoked_sessions r ON r.user_id = u.id AND r.expires_at > $2 WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .bind(now_seconds())
+        .fetch_all(pool)
+        .await?
     });
-    Ok(row.map(|(user_id, username, generation)| (Member { user_id, username }, generation)))
+    let mut rows = rows.into_iter();
+    let Some((user_id, username, generation, first)) = rows.next() else { return Ok(None) };
+    let revoked_sessions = first.into_iter().chain(rows.filter_map(|row| row.3)).collect();
+    Ok(Some(MemberTokens { member: Member { user_id, username }, generation, revoked_sessions }))
+}
+
+/// Lists `session_id` as logged out until `expires_at` (Unix seconds), when its last token has expired, and
+/// forgets listed sessions whose time has passed (of every member: the table stays as small as the number of
+/// log-outs in one token lifetime).
+pub async fn revoke_session(db: &Db, user_id: i64, session_id: &str, expires_at: i64) -> Result<(), AppError> {
+    committed_write!(db, |conn| sqlx::query(
+        "INSERT INTO revoked_sessions (session_id, user_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (session_id) DO NOTHING"
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ()))?;
+    // Housekeeping: the log-out above is already committed and does not depend on it.
+    let pruned = committed_write!(db, |conn| sqlx::query("DELETE FROM revoked_sessions WHERE expires_at <= $1")
+        .bind(now_seconds())
+        .execute(&mut *conn)
+        .await
+        .map(|_| ()));
+    if let Err(err) = pruned {
+        tracing::warn!(error = %err, "could not prune expired revoked sessions");
+    }
+    Ok(())
+}
+
+fn now_seconds() -> i64 {
+    crate::security::token::now() as i64
 }
 
 /// Revokes every token of the member by moving to the next generation; returns it (`None`: no such member).

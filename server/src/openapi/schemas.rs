@@ -7,7 +7,7 @@
 //! optional whitespace. "Whitespace" is exactly what Rust's `str::trim` removes (Unicode White_Space), and NUL
 //! is refused everywhere.
 
-use app::model::auth::{PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+use app::model::auth::{PASSWORD_MAX, PASSWORD_MIN, RESERVED_NAMES, USERNAME_MAX, USERNAME_MIN};
 use app::model::feed::SEARCH_MAX;
 use app::model::posts::{BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN};
 use app::model::users::BIO_MAX;
@@ -46,14 +46,50 @@ pub fn optional_trimmed_pattern(max: usize) -> String {
     format!(r"^{space}(?:{other}(?:[^\u0000]{{0,{}}}{other})?)?{space}$", max - 2)
 }
 
+/// Characters that show nothing (`app::model::text::is_invisible`), in the Basic Multilingual Plane: a pattern
+/// without the `u` flag cannot name the few astral ones (tags, some format characters).
+const INVISIBLE: &str = concat!(
+    r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000",
+    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164",
+    r"\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u2800"
+);
+/// `app::model::text::is_bidi_control`.
+const DIRECTION_CONTROLS: &str = r"\u202a-\u202e\u2066-\u2069";
+
+/// The regular expression of a reserved name (`app::model::auth::is_reserved_username`): each reserved word with
+/// every letter standing for the characters that share its skeleton, underscores and digits allowed at the ends.
+fn reserved_names_pattern() -> String {
+    let spell = |word: &str| -> String {
+        word.chars()
+            .map(|c| match c {
+                'l' => "[lLiI1]".to_owned(),
+                'i' => "[lLiI1]".to_owned(),
+                'o' => "[oO0]".to_owned(),
+                'm' => "(?:[mM]|[rR][nN])".to_owned(),
+                'w' => "(?:[wW]|[vV][vV])".to_owned(),
+                c => format!("[{}{}]", c, c.to_ascii_uppercase()),
+            })
+            .collect()
+    };
+    let words: Vec<String> = RESERVED_NAMES.iter().map(|word| spell(word)).collect();
+    format!("[_0-9]*(?:{})[_0-9]*$", words.join("|"))
+}
+
 fn username() -> Object {
-    let description =
-        format!("{USERNAME_MIN}-{USERNAME_MAX} letters, digits or underscores; unique regardless of case");
-    string(Some(USERNAME_MIN), Some(USERNAME_MAX), Some("^[A-Za-z0-9_]+$".into()), &description)
+    let description = format!(
+        "{USERNAME_MIN}-{USERNAME_MAX} letters, digits or underscores; unique regardless of case and of look-alike \
+         characters (I/l/1, O/0, rn/m, vv/w); names such as admin, moderator, root or support are reserved"
+    );
+    let pattern = format!("^(?!{})[A-Za-z0-9_]+$", reserved_names_pattern());
+    string(Some(USERNAME_MIN), Some(USERNAME_MAX), Some(pattern), &description)
 }
 
 fn new_password() -> Object {
-    string(Some(PASSWORD_MIN), Some(PASSWORD_MAX), None, &format!("{PASSWORD_MIN}-{PASSWORD_MAX} characters"))
+    let description = format!(
+        "{PASSWORD_MIN}-{PASSWORD_MAX} characters, not one character repeated; also refused (400, not expressible \
+         here): the username itself and the most common passwords"
+    );
+    string(Some(PASSWORD_MIN), Some(PASSWORD_MAX), Some(r"^(?!([\s\S])\1*$)".into()), &description)
 }
 
 fn any_text(description: &str) -> Object {
@@ -61,8 +97,16 @@ fn any_text(description: &str) -> Object {
 }
 
 fn title() -> Object {
-    let description = format!("{TITLE_MIN}-{TITLE_MAX} characters once trimmed");
-    string(None, None, Some(trimmed_pattern(TITLE_MIN, TITLE_MAX)), &description)
+    let description = format!(
+        "{TITLE_MIN}-{TITLE_MAX} characters once trimmed, at least one of them visible (not only zero-width, \
+         filler or blank characters), and no text-direction controls (U+202A-U+202E, U+2066-U+2069)"
+    );
+    let length = trimmed_pattern(TITLE_MIN, TITLE_MAX);
+    let pattern = format!(
+        r"^(?![\s\S]*[{DIRECTION_CONTROLS}])(?=[\s\S]*[^{INVISIBLE}\u0000]){}",
+        length.strip_prefix('^').unwrap_or(&length)
+    );
+    string(None, None, Some(pattern), &description)
 }
 
 fn post_body() -> Object {
@@ -217,5 +261,61 @@ mod tests {
         );
         assert!(trimmed_pattern(1, 10_000).contains("{0,9998}"));
         assert!(optional_trimmed_pattern(500).ends_with(&format!(r"{{0,498}}[^{SPACE}\u0000])?)?[{SPACE}]*$")));
+    }
+
+    fn pattern_of(schema: Object) -> fancy_regex::Regex {
+        fancy_regex::Regex::new(schema.pattern.as_deref().unwrap()).unwrap()
+    }
+
+    /// The document tells a fuzzer (or any client) which requests are valid: its patterns must agree with the
+    /// shared validation on the rules this change added.
+    #[test]
+    fn the_patterns_agree_with_the_shared_validation() {
+        use app::model::auth::{is_reserved_username, validate_password_choice, validate_username};
+        use app::model::posts::validate_title;
+        let title = pattern_of(title());
+        for text in [
+            "Hello",
+            "  Hi there ",
+            "\u{200B}\u{200B}\u{200B}",
+            "\u{3164}\u{3164}\u{3164}",
+            "\u{2800}\u{2800}\u{2800}",
+            "Invoice \u{202E}fdp.exe",
+            "a\u{2066}bc",
+            "\u{200B}Hi\u{200B}",
+            "ab",
+            "שלום",
+            "日本語",
+        ] {
+            assert_eq!(title.is_match(text).unwrap(), validate_title(text).is_ok(), "title {text:?}");
+        }
+        let username = pattern_of(username());
+        for name in [
+            "alice",
+            "admin",
+            "Adm1n",
+            "_root_01",
+            "rnod",
+            "badminton",
+            "the_admin",
+            "ad_min",
+            "SUPPORT",
+            "helper",
+            "0wner",
+            "nul1",
+            "nu11",
+            "0fficial",
+            "team1",
+            "1team",
+            "teams",
+        ] {
+            let valid = validate_username(name).is_ok() && !is_reserved_username(name);
+            assert_eq!(username.is_match(name).unwrap(), valid, "username {name:?}");
+        }
+        let password = pattern_of(new_password());
+        for text in ["aaaaaaaa", "        ", "aaaaaaab", "correct horse", "\n\n\n\n\n\n\n\n"] {
+            let valid = validate_password_choice("somebody", text).is_ok();
+            assert_eq!(password.is_match(text).unwrap(), valid, "password {text:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@ use super::{ClientIp, CurrentMember, JsonBody};
 use crate::openapi::ErrorBody;
 use crate::openapi::schemas::*;
 use app::error::AppError;
-use app::model::auth::{CredentialsInput, PasswordChangeInput};
+use app::model::auth::{CredentialsInput, DEVICE_TOKEN_HEADER, PasswordChangeInput};
 use app::model::{AuthSession, Member};
 use app::service::AppState;
 use axum::Json;
@@ -27,18 +27,24 @@ pub async fn register(
 
 #[utoipa::path(post, path = "/login", tag = "auth", security(()), summary = "Sign in",
     request_body = LoginRequest,
+    params(("X-Device-Token" = Option<String>, Header, description = "The `deviceToken` of an earlier login or \
+        registration by this client for this member: failed attempts then count against this device's own limit, \
+        not the username's, so nobody can keep the member out by failing on purpose")),
     responses(
         (status = 200, description = "Signed in", body = AuthSession),
         (status = 401, description = "Invalid username or password", body = ErrorBody),
-        (status = 429, description = "Too many attempts from this address, or for this username", body = ErrorBody,
+        (status = 429, description = "Too many failed attempts from this address, or for this username (from a \
+            browser without a device token for it), or for this device", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<CredentialsInput>,
 ) -> Result<Json<AuthSession>, AppError> {
-    Ok(Json(state.login(ip, input).await?))
+    let device_token = headers.get(DEVICE_TOKEN_HEADER).and_then(|v| v.to_str().ok());
+    Ok(Json(state.login(ip, device_token, input).await?))
 }
 
 #[utoipa::path(get, path = "/me", tag = "auth", summary = "Who the token belongs to",
@@ -54,6 +60,16 @@ pub async fn me(CurrentMember(member): CurrentMember) -> Json<Member> {
         body = AuthSession)))]
 pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AuthSession>, AppError> {
     Ok(Json(state.refresh(headers.get(header::AUTHORIZATION).map(|v| v.as_bytes())).await?))
+}
+
+/// `POST /auth/logout`: this session ends on the server (the header is read here, not by `CurrentMember`,
+/// because the service needs the token's session id).
+#[utoipa::path(post, path = "/logout", tag = "auth", summary = "Log out (this session)",
+    responses((status = 204, description = "This token, every copy of it and every token refreshed from it no longer \
+        work (on every instance within 5 seconds); the member's other sessions are untouched")))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<StatusCode, AppError> {
+    state.logout(headers.get(header::AUTHORIZATION).map(|v| v.as_bytes())).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /auth/logout-all`: every token of the caller stops working (this one too).

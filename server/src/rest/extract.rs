@@ -65,7 +65,7 @@ where
 fn json_rejection(rejection: JsonRejection) -> Response {
     let (status, message) = match &rejection {
         JsonRejection::MissingJsonContentType(_) => {
-            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Expected a JSON body (Content-Type: application/json)".to_owned())
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, app::error::messages::JSON_REQUIRED.to_owned())
         }
         JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "Malformed JSON body".to_owned()),
         // axum says 422 for well-formed JSON of the wrong shape; to a client it is just a bad request.

@@ -10,8 +10,10 @@ mod users;
 use crate::ServerState;
 use app::error::error_body;
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,6 +29,7 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
         .routes(routes!(auth::login))
         .routes(routes!(auth::me, users::update_bio))
         .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
         .routes(routes!(auth::logout_all))
         .routes(routes!(auth::change_password))
         // Tokens must never sit in a shared or browser cache.
@@ -45,7 +48,6 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
     let mut document = health_doc;
     for (prefix, group) in [("/auth", auth), ("/posts", posts), ("/users", users)] {
         let (group, group_doc) = group.split_for_parts();
-        let group = api_errors(group);
         let group = match &cors {
             Some(cors) => group.layer(cors.clone()),
             None => group,
@@ -60,11 +62,38 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
     (router, crate::openapi::document(document))
 }
 
-/// Under the API's paths, an unknown route or a wrong method is answered in the API's JSON, not as a web page.
-fn api_errors(router: Router<ServerState>) -> Router<ServerState> {
-    router
-        .fallback(|| async { (StatusCode::NOT_FOUND, axum::Json(error_body("Not found"))).into_response() })
-        .method_not_allowed_fallback(|| async {
-            (StatusCode::METHOD_NOT_ALLOWED, axum::Json(error_body("Method not allowed"))).into_response()
-        })
+/// The REST door's path prefixes (besides `/healthz`, a route of its own).
+const PREFIXES: [&str; 3] = ["/auth", "/posts", "/users"];
+
+/// Under the API's paths, every error is answered in the API's JSON, not as a web page or an empty body: an
+/// unknown route (`/auth/`, `/posts/1/x`, which would otherwise reach the SPA's HTML 404 page) or a wrong method
+/// (axum's empty 405). Errors a handler produced are JSON already and pass untouched.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let on_api_path = PREFIXES
+        .iter()
+        .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
+    let response = next.run(request).await;
+    let is_error = response.status().is_client_error() || response.status().is_server_error();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !on_api_path || !is_error || is_json {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let message = match parts.status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        other => other.canonical_reason().unwrap_or("Request failed"),
+    };
+    let mut answer = (parts.status, axum::Json(error_body(message))).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    // The page's own headers (its Content-Security-Policy) do not belong on JSON; `Allow` on a 405 does.
+    parts.headers.remove(header::CONTENT_SECURITY_POLICY);
+    answer.headers_mut().extend(parts.headers);
+    answer
 }

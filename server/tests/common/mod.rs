@@ -51,6 +51,7 @@ impl TestServer {
             ("BCRYPT_COST".into(), "4".into()),
             ("AUTH_RATE_LIMIT".into(), "off".into()),
             ("LOGIN_FAILURE_LIMIT".into(), "off".into()),
+            ("LOGIN_SUCCESS_LIMIT".into(), "off".into()),
             ("POST_RATE_LIMIT".into(), "off".into()),
             ("COMMENT_RATE_LIMIT".into(), "off".into()),
             ("UPVOTE_RATE_LIMIT".into(), "off".into()),
@@ -75,9 +76,14 @@ impl TestServer {
         self.http.post(self.url(path)).json(&body).send().await.unwrap()
     }
 
-    /// Calls a server function the way the SPA does (URL-encoded arguments), optionally with a bearer token.
-    pub async fn server_fn(&self, name: &str, args: &[(&str, &str)], token: Option<&str>) -> Response {
-        let mut request = self.http.post(self.url(&format!("/api/{name}"))).form(args);
+    /// A server-function call the way the SPA makes it (arguments as a JSON object), to add headers to.
+    pub fn server_fn_request(&self, name: &str, args: Value) -> reqwest::RequestBuilder {
+        self.http.post(self.url(&format!("/api/{name}"))).json(&args)
+    }
+
+    /// Calls a server function the way the SPA does, optionally with a bearer token.
+    pub async fn server_fn(&self, name: &str, args: Value, token: Option<&str>) -> Response {
+        let mut request = self.server_fn_request(name, args);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -104,6 +110,14 @@ pub async fn assert_error(response: Response, status: u16, message: &str) {
     assert_eq!(response.status().as_u16(), status, "status for {message:?}");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], message, "body: {body}");
+}
+
+/// Asserts a 429 whose message says how long to wait, in agreement with its `Retry-After` header.
+pub async fn assert_limited(response: Response) {
+    assert_eq!(response.status().as_u16(), 429);
+    let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], format!("Too many attempts, try again in {}", app::error::wait_text(wait)), "{body}");
 }
 
 /// A registered member and their token.
