@@ -22,16 +22,18 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
     Ok(ip)
 }
 
+async fn headers() -> Result<HeaderMap, AppError> {
+    leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)
+}
+
 /// The request's `Authorization` header, as the service's authentication takes it.
 pub async fn authorization() -> Result<Option<Vec<u8>>, AppError> {
-    let headers = leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)?;
-    Ok(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes).map(<[u8]>::to_vec))
+    Ok(headers().await?.get(AUTHORIZATION).map(HeaderValue::as_bytes).map(<[u8]>::to_vec))
 }
 
 /// A request header that must be text (absent if it is not).
 pub async fn header(name: &str) -> Result<Option<String>, AppError> {
-    let headers = leptos_axum::extract::<HeaderMap>().await.map_err(AppError::internal)?;
-    Ok(headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned))
+    Ok(headers().await?.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned))
 }
 
 /// The shared state and the member behind the request's `Authorization` header (or 401): what every

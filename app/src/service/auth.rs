@@ -29,9 +29,7 @@ impl AppState {
                 users::NameRefused::Failed(err) => err,
             })?;
         tracing::info!(target: "audit", event = "register", user_id = member.user_id, "member registered");
-        let mut session = self.session_for(member, &Grant::new_session(generation))?;
-        session.device_token = self.devices.issue(&session.username);
-        Ok(session)
+        self.signed_in(member, generation)
     }
 
     /// Logs a member in. `device_token`: the `X-Device-Token` header, the device token this client was given for
@@ -70,9 +68,7 @@ impl AppState {
                 tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
                 self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };
-                let mut session = self.session_for(member, &Grant::new_session(user.token_generation))?;
-                session.device_token = self.devices.issue(&session.username);
-                Ok(session)
+                self.signed_in(member, user.token_generation)
             }
             user => {
                 let user_id = user.map(|u| u.id);
@@ -216,6 +212,14 @@ impl AppState {
         self.sessions.put(MemberTokens { member: member.clone(), generation, revoked_sessions: Default::default() });
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
         self.session_for(member.clone(), &Grant::new_session(generation))
+    }
+
+    /// A new session for a member who just proved their password (registration, login), with this client's
+    /// device token for them.
+    fn signed_in(&self, member: Member, generation: i64) -> Result<AuthSession, AppError> {
+        let mut session = self.session_for(member, &Grant::new_session(generation))?;
+        session.device_token = self.devices.issue(&session.username);
+        Ok(session)
     }
 
     fn session_for(&self, member: Member, grant: &Grant) -> Result<AuthSession, AppError> {
