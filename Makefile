@@ -7,13 +7,15 @@ SHELL := bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 E2E_DIR := $(CURDIR)/target/e2e
-# The browser bundle's size budget, gzipped (what a first visit downloads): measured 396,591 bytes on
-# 2026-11-26, plus 10%. Raise it only on purpose, with the reason in the commit.
-WASM_BUDGET_GZIP_BYTES := 436000
+# The browser bundle's size budget, gzipped (what a first visit downloads). Raise it only on purpose, with the
+# reason in the commit. 436,000 (396,591 measured on 2026-11-26, plus 10%) → 450,000 on 2026-11-27: the UI's
+# requests became Leptos Actions and Resources (#15), 441,895 measured, 15 KB more than the hand-rolled tasks.
+# Issue #16 (first visit) is where the bundle gets lighter.
+WASM_BUDGET_GZIP_BYTES := 450000
 E2E_ADDR := 127.0.0.1:3100
 
-.PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget \
-	fuzz fuzz-bounded clean-data
+.PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e screenshots \
+	wasm-budget fuzz fuzz-bounded clean-data
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
@@ -54,7 +56,7 @@ test-tools:
 
 ## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, the cluster and
 ## fault tests, Playwright journeys on the release build, a bounded schemathesis run against it
-test: tools test-tools check-postgres fmt-check clippy check-wasm-deps unit e2e wasm-budget fuzz-bounded
+test: tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e wasm-budget fuzz-bounded
 	@echo "==> all checks passed"
 
 fmt-check:
@@ -76,19 +78,28 @@ check-wasm-deps:
 check-postgres:
 	@bash scripts/ensure-postgres.sh --check
 
-## unit: unit tests, the integration suite on SQLite (plus the cluster and fault tests, which choose their own
-## backends, and the sqlite_ file tests), then the same integration suite again on PostgreSQL
-unit: check-postgres
+## cargo-tests: every cargo test: unit tests and the HTTP integration suites on SQLite (with the cluster and fault
+## tests, which choose their own backends, and the sqlite_ file tests), then the integration suites on PostgreSQL
+cargo-tests: check-postgres
 	cargo test -p app --features ssr
 	cargo test -p bulletin
 	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_ --skip sqlite_
 
-## e2e: Playwright against the release build, on a fresh database with cheap bcrypt and no rate limit
+# The server Playwright drives: a fresh database, cheap bcrypt, no rate limits.
+E2E_SERVER_ENV = DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \
+	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) \
+	BASE_URL=http://$(E2E_ADDR)
+
+## e2e: the Playwright journeys (end2end/tests/) against the release build
 e2e:
+	@rm -rf $(E2E_DIR) end2end/results/report.json && mkdir -p $(E2E_DIR)
+	$(E2E_SERVER_ENV) cargo leptos end-to-end --release || { cd end2end && node report-failures.mjs; exit 1; }
+
+## screenshots: the reports (end2end/reports/) against the release build: the feed, a post and /docs at desktop
+## and phone widths in end2end/screenshots/, feed load timings in end2end/results/feed-timings.json
+screenshots: tools test-tools
 	@rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
-	DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \
-	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) BASE_URL=http://$(E2E_ADDR) \
-	cargo leptos end-to-end --release
+	$(E2E_SERVER_ENV) BULLETIN_REPORTS=1 cargo leptos end-to-end --release
 
 ## wasm-budget: the release wasm (built by e2e / build), gzipped, must stay within WASM_BUDGET_GZIP_BYTES
 wasm-budget:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Property-based fuzzing of the REST API with schemathesis, against the release binary on a fresh database.
 #
-#   FUZZ_EXAMPLES  examples per operation and phase (default 200; `make test` runs a bounded 25)
+#   FUZZ_EXAMPLES  examples per operation and phase (default 200; `make test` runs a bounded 50)
 #   FUZZ_SEED      the random seed, so a failure can be replayed (default: fixed)
 #
 # Every operation of /openapi.json is exercised with a member's token: the examples in the document, the

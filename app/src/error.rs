@@ -1,6 +1,9 @@
 //! The one error type of Bulletin. Every rule violation, from either door, is one of these; it is mapped to an HTTP
 //! status and a user-facing message exactly once (here), and it crosses the server-function boundary as JSON so the
 //! browser sees the same variant the service produced.
+//!
+//! The data layer (`store/errors.rs`) decides which of these a database failure becomes: only it knows the
+//! drivers' error codes.
 
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -49,7 +52,7 @@ impl From<AppError> for WireError {
             AppError::RateLimited(secs) => Some(secs),
             _ => None,
         };
-        WireError { error: err.message(), status: err.status(), retry_after }
+        WireError { error: err.to_string(), status: err.status(), retry_after }
     }
 }
 
@@ -109,11 +112,6 @@ impl AppError {
             AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
-    }
-
-    /// The text a user may see. `Display` gives the same; this name says why it is safe to send.
-    pub fn message(&self) -> String {
-        self.to_string()
     }
 
     pub fn token_required() -> Self {
@@ -183,97 +181,13 @@ mod http_mapping {
                 _ => Vec::new(),
             }
         }
-
-        /// The REST body and the one JSON shape of every error: `{"error": "<message>"}`.
-        pub fn body(&self) -> serde_json::Value {
-            super::error_body(&self.message())
-        }
     }
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            let mut response = (self.status_code(), axum::Json(self.body())).into_response();
+            let mut response = (self.status_code(), axum::Json(super::error_body(&self.to_string()))).into_response();
             response.headers_mut().extend(self.headers());
             response
-        }
-    }
-
-    impl From<sqlx::Error> for AppError {
-        fn from(err: sqlx::Error) -> Self {
-            if database_unavailable(&err) {
-                tracing::warn!(error = %err, "database unavailable");
-                return AppError::Unavailable;
-            }
-            if let sqlx::Error::Database(db) = &err
-                && db.code().as_deref() == Some(PG_UNTRANSLATABLE_CHARACTER)
-            {
-                // Validation refuses NUL before any query; this is the net under it, should a new field forget.
-                return AppError::Validation("Text must not contain NUL characters".into());
-            }
-            AppError::internal(err)
-        }
-    }
-
-    /// PostgreSQL's SQLSTATE for text it cannot store (NUL).
-    const PG_UNTRANSLATABLE_CHARACTER: &str = "22021";
-
-    /// Errors that mean "the database cannot serve right now" (answered 503 with Retry-After), as opposed to a
-    /// bug: no connection within the acquire timeout, a connection lost mid-query, a database that is shutting
-    /// down, refusing connections, out of disk or memory, read-only or failing at I/O. A write that meets one of
-    /// these did not happen (it was rolled back), and the client may try again.
-    fn database_unavailable(err: &sqlx::Error) -> bool {
-        match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
-            sqlx::Error::Database(db) => {
-                let code = db.code().unwrap_or_default();
-                if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
-                    postgres_cannot_serve(&code)
-                } else {
-                    code.parse::<i32>().is_ok_and(sqlite_cannot_serve)
-                }
-            }
-            _ => false,
-        }
-    }
-
-    /// PostgreSQL SQLSTATEs: class 08 (connection), 57P (shutting down, cannot connect now), 53 (insufficient
-    /// resources: disk full, out of memory, too many connections), 58 (system and I/O errors) and 25006 (a
-    /// read-only transaction: a standby, or a database set read-only).
-    fn postgres_cannot_serve(code: &str) -> bool {
-        ["08", "57P", "53", "58"].iter().any(|class| code.starts_with(class)) || code == "25006"
-    }
-
-    /// SQLite result codes (sqlx reports the extended code; its low byte is the primary one): BUSY after the busy
-    /// timeout, READONLY, IOERR, CANTOPEN, FULL.
-    fn sqlite_cannot_serve(extended: i32) -> bool {
-        const BUSY: i32 = 5;
-        const READONLY: i32 = 8;
-        const IOERR: i32 = 10;
-        const FULL: i32 = 13;
-        const CANTOPEN: i32 = 14;
-        matches!(extended & 0xff, BUSY | READONLY | IOERR | FULL | CANTOPEN)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::{postgres_cannot_serve, sqlite_cannot_serve};
-
-        #[test]
-        fn storage_faults_are_unavailable_and_bugs_are_not() {
-            for code in ["53100", "53200", "53300", "58030", "25006", "08006", "57P01"] {
-                assert!(postgres_cannot_serve(code), "{code}");
-            }
-            for code in ["23505", "23503", "42601", "22021", "25001"] {
-                assert!(!postgres_cannot_serve(code), "{code}");
-            }
-            // SQLITE_FULL, SQLITE_IOERR_WRITE (778), SQLITE_READONLY_DBMOVED (1032), SQLITE_BUSY_SNAPSHOT (517)
-            for code in [13, 778, 1032, 517, 5, 14] {
-                assert!(sqlite_cannot_serve(code), "{code}");
-            }
-            // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR, SQLITE_CONSTRAINT_FOREIGNKEY (787), SQLITE_MISUSE
-            for code in [2067, 1, 787, 21] {
-                assert!(!sqlite_cannot_serve(code), "{code}");
-            }
         }
     }
 }
@@ -297,6 +211,6 @@ mod tests {
             "2 hours",
         ];
         assert_eq!(said, expected);
-        assert_eq!(AppError::RateLimited(240).message(), "Too many attempts, try again in 4 minutes");
+        assert_eq!(AppError::RateLimited(240).to_string(), "Too many attempts, try again in 4 minutes");
     }
 }

@@ -18,7 +18,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-use components::Header;
+use components::{Header, KeepSessionFresh};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/bulletin.css"/>
         <Title text="Bulletin"/>
+        <KeepSessionFresh/>
         <Router>
             <Header/>
             <main class="page" id="main" tabindex="-1">

@@ -13,5 +13,4 @@ test("the API reference at /docs renders every operation from /openapi.json", as
   await expect(register.getByText("Create an account and sign in")).toBeVisible();
   await expect(register.getByText("409", { exact: true })).toBeVisible();
   await expect(register.locator("pre").first()).toContainText("board_fan");
-  await page.screenshot({ path: "results/docs.png", fullPage: true });
 });

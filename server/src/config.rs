@@ -1,16 +1,256 @@
-//! Every environment variable Bulletin reads, parsed once at start-up. A bad value stops start-up with one line
-//! that names the variable.
+//! Every setting Bulletin reads, declared once for clap: each is a flag and an environment variable (the flag
+//! wins), so `bulletin --help` lists them all with their variables, defaults and meanings. A bad value stops
+//! start-up with a message that names the variable.
+//!
+//! Each flag is its variable in kebab case (`JWT_TTL_SECONDS` is `--jwt-ttl-seconds`), so clap's messages, which
+//! quote `--jwt-ttl-seconds <JWT_TTL_SECONDS>`, name both.
 
 use crate::client_addr::TrustedProxies;
+use crate::seed::SeedArgs;
 use app::security::{PasswordHasher, RateLimit, WriteLimits};
 use app::store::{DbSettings, Dialect};
-use std::fmt;
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::ffi::{OsStr, OsString};
+use std::fmt::Display;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/bulletin.db?mode=rwc";
 
+/// Bulletin: a message board, its REST API and its browser app
+// `args_override_self`: `parse_with` may pass variables as flags ahead of the command line's, and a flag given on
+// the command line must then replace its variable rather than count as given twice.
+#[derive(Debug, Parser)]
+#[command(version, args_override_self = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Default, Subcommand)]
+pub enum Command {
+    /// Serve the board on LEPTOS_SITE_ADDR (the default: what bulletin alone does)
+    // The default: `make run`, the tests and bench/run.py start the binary with no arguments.
+    #[default]
+    Serve,
+    /// Fill an empty database with demo data, for benchmarks (make bench) and demos
+    ///
+    /// Members are member_1..member_N, all with the password "bench password" (hashed once at BCRYPT_COST).
+    /// Post 1 gets 50 comments; --comments more are spread over the other posts.
+    Seed(SeedArgs),
+}
+
+/// `ATTEMPTS/SECONDS`, or `off` (`None`). An alias because clap reads a field typed `Option<…>` as "may be left
+/// out", where this `None` is a value: the limit turned off.
+pub type Limit = Option<RateLimit>;
+
+/// `FRONTEND_URL`'s list, parsed whole (an alias for the same reason: clap would take a `Vec` field one item per
+/// flag, and refuse the empty items that a trailing comma leaves).
+pub type Origins = Vec<String>;
+
+// Every setting, as written: `Settings::into_config` turns them into `Config`. The flags are global so that they
+// may follow `serve` or `seed` too, and `bulletin seed --help` lists the database settings it uses. (Plain `//`
+// comments on this struct: clap would make a doc comment the whole command's description.)
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// The database: sqlite://FILE or postgres://USER:PASSWORD@HOST/DB; migrations run at start-up
+    // Its value stays out of --help: a PostgreSQL URL may hold a password.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Pool size of this instance, 1-1000 (default: 8 with SQLite, 10 with PostgreSQL)
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_max_connections: Option<u32>,
+
+    /// Seconds a request waits for a pooled connection before it is answered 503 with Retry-After, 1-300
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_SECONDS", global = true,
+          default_value_t = DbSettings::default().acquire_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub database_acquire_timeout_seconds: u64,
+
+    /// Token signing key, at least 32 bytes, the same on every instance; required with PostgreSQL (with SQLite,
+    /// generated once and kept in jwt_secret beside the database file)
+    #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Token lifetime in seconds, 1-86400; the browser app refreshes a token once it is past half its life
+    // One hour: a stolen token dies within the hour unless refreshed (and refreshing stops at SESSION_MAX_SECONDS,
+    // or at once with "log out everywhere"), while the app refreshes an active member's token after half an hour,
+    // so nobody is logged out mid-work.
+    #[arg(long, env = "JWT_TTL_SECONDS", global = true, default_value_t = 3_600,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub jwt_ttl_seconds: u64,
+
+    /// Seconds after the password was last typed that a token may still be refreshed, 60-31536000 (30 days)
+    #[arg(long, env = "SESSION_MAX_SECONDS", global = true, default_value_t = 30 * 86_400,
+          value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
+    pub session_max_seconds: u64,
+
+    /// bcrypt cost of new password hashes, 4-31
+    #[arg(long, env = "BCRYPT_COST", global = true, default_value_t = 12,
+          value_parser = clap::value_parser!(u32)
+              .range(i64::from(PasswordHasher::MIN_COST)..=i64::from(PasswordHasher::MAX_COST)))]
+    pub bcrypt_cost: u32,
+
+    /// Registrations and failed logins per client address, as ATTEMPTS/SECONDS, or off; counted per instance
+    #[arg(long, env = "AUTH_RATE_LIMIT", global = true, default_value = "10/3600", value_parser = limit)]
+    pub auth_rate_limit: Limit,
+
+    /// Failed logins per username (and per device, and wrong current passwords per member), as ATTEMPTS/SECONDS,
+    /// or off; past it 429 until the window ends
+    // Five wrong passwords for one name within five minutes close that name until the five minutes are up: slow
+    // enough to stop guessing, short enough that an attacker cannot keep a member out for long.
+    #[arg(long, env = "LOGIN_FAILURE_LIMIT", global = true, default_value = "5/300", value_parser = limit)]
+    pub login_failure_limit: Limit,
+
+    /// Successful logins per client address, as ATTEMPTS/SECONDS, or off
+    // Successful logins do not spend AUTH_RATE_LIMIT (an office behind one address logs in all day); they have
+    // this larger allowance, which still bounds how many sessions one address can mint.
+    #[arg(long, env = "LOGIN_SUCCESS_LIMIT", global = true, default_value = "200/3600", value_parser = limit)]
+    pub login_success_limit: Limit,
+
+    // Writes per member: generous for a person and small for a script, so a member can still write all day, but
+    // one account can no longer fill the disk at tens of megabytes a second.
+    /// New posts and post edits per member, as ATTEMPTS/SECONDS, or off; past it 429 with Retry-After
+    #[arg(long, env = "POST_RATE_LIMIT", global = true, default_value = "60/3600", value_parser = limit)]
+    pub post_rate_limit: Limit,
+
+    /// Comments per member, as ATTEMPTS/SECONDS, or off
+    #[arg(long, env = "COMMENT_RATE_LIMIT", global = true, default_value = "120/3600", value_parser = limit)]
+    pub comment_rate_limit: Limit,
+
+    /// Upvotes given or withdrawn per member, as ATTEMPTS/SECONDS, or off
+    #[arg(long, env = "UPVOTE_RATE_LIMIT", global = true, default_value = "600/3600", value_parser = limit)]
+    pub upvote_rate_limit: Limit,
+
+    /// Bio edits per member, as ATTEMPTS/SECONDS, or off
+    #[arg(long, env = "PROFILE_RATE_LIMIT", global = true, default_value = "30/3600", value_parser = limit)]
+    pub profile_rate_limit: Limit,
+
+    /// SQLite: while the disk has less free space than this many MB, writes that add data answer 503 (reading,
+    /// signing in and deleting keep working); 0 disables
+    #[arg(long, env = "STORAGE_RESERVE_MB", global = true,
+          default_value_t = DbSettings::default().storage_reserve_bytes >> 20,
+          value_parser = clap::value_parser!(u64).range(0..=1 << 30))]
+    pub storage_reserve_mb: u64,
+
+    /// SQLite: MB the write-ahead log is cut back to once it has been copied into the database
+    #[arg(long, env = "SQLITE_WAL_LIMIT_MB", global = true,
+          default_value_t = DbSettings::default().wal_limit_bytes >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+    pub sqlite_wal_limit_mb: u64,
+
+    /// Open client connections at most; at the cap a new one displaces the longest-idle one (default: 10000, and
+    /// never more than the open-file limit less 128)
+    #[arg(long, env = "MAX_CONNECTIONS", global = true, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: Option<u64>,
+
+    /// Seconds after which a keep-alive connection with no request in flight is closed, 1-3600
+    #[arg(long, env = "IDLE_TIMEOUT_SECONDS", global = true, default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_seconds: u64,
+
+    /// Comma-separated addresses or CIDR networks (127.0.0.1, 10.0.0.0/8) of proxies whose X-Forwarded-For names
+    /// the client (default: none; from anyone else the header is ignored)
+    #[arg(long, env = "TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<TrustedProxies>,
+
+    /// Comma-separated origins (https://app.example.com) whose pages may call the REST API from a browser
+    /// (default: none, no cross-origin access)
+    #[arg(long, env = "FRONTEND_URL", global = true, value_parser = origins)]
+    pub frontend_url: Option<Origins>,
+
+    /// true when a TLS proxy serves Bulletin: browsers are told to insist on HTTPS (Strict-Transport-Security)
+    // `Set`, not clap's default for a bool (a flag that takes no value): the variable says true or false.
+    #[arg(long, env = "BULLETIN_HTTPS", global = true, action = clap::ArgAction::Set, default_value_t = false,
+          value_parser = boolean)]
+    pub bulletin_https: bool,
+
+    /// Seconds a request may take (408 after); a client that has not sent its request headers by then is
+    /// disconnected, 1-600
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", global = true, default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub request_timeout_seconds: u64,
+
+    /// Listen address, IP:PORT
+    #[arg(long, env = "LEPTOS_SITE_ADDR", global = true, default_value = "127.0.0.1:3000")]
+    pub leptos_site_addr: SocketAddr,
+
+    /// Tracing filter, such as bulletin=debug,tower_http=debug
+    #[arg(long, env = "RUST_LOG", global = true, default_value = "info")]
+    pub rust_log: String,
+}
+
+fn limit(text: &str) -> Result<Limit, String> {
+    if text.trim().eq_ignore_ascii_case("off") { Ok(None) } else { text.parse().map(Some) }
+}
+
+fn origins(list: &str) -> Result<Origins, String> {
+    let origin = |item: &str| {
+        parse_origin(item).ok_or_else(|| format!("{item:?} is not an origin such as https://app.example.com"))
+    };
+    list.split(',').filter(|item| !item.trim().is_empty()).map(origin).collect()
+}
+
+/// `true`/`1` or `false`/`0`, in any case (clap's own bool parser knows `true` and `false` only).
+fn boolean(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err("must be true or false".into()),
+    }
+}
+
+/// A browser origin as browsers send it: `http(s)://host[:port]`, lower case, no path.
+fn parse_origin(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
+    let valid = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ', '*']);
+    valid.then_some(text)
+}
+
+impl Cli {
+    /// Parses `args` (the program name first), taking each setting they leave out from `lookup`: the process
+    /// environment in `main`, a map in tests. A variable set to blanks counts as unset.
+    ///
+    /// clap reads each `env` variable itself, from the process, when `Cli::command()` builds the argument. Where
+    /// that is what `lookup` says, clap is left to it (so in `main` it always is): it reads variables after the
+    /// command line, so flags win and `--help` works whatever the variables hold. Elsewhere (a blank variable,
+    /// which clap would hand on as the value "", or a map that differs from the process) the argument's `env` is
+    /// switched off for this parse, and `lookup`'s value, if any, is passed as a flag ahead of `args`.
+    pub fn parse_with<I, T>(args: I, lookup: impl Fn(&str) -> Option<String>) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        let mut flags_from_lookup: Vec<OsString> = Vec::new();
+        let command = Cli::command().mut_args(|arg| {
+            let setting = arg.get_env().and_then(OsStr::to_str).zip(arg.get_long());
+            let Some((name, long)) = setting.map(|(name, long)| (name.to_owned(), long.to_owned())) else {
+                return arg;
+            };
+            let value = lookup(name.as_str()).filter(|value| !value.trim().is_empty());
+            if std::env::var_os(&name) == value.as_ref().map(OsString::from) {
+                return arg;
+            }
+            if let Some(value) = value {
+                flags_from_lookup.push(format!("--{long}={value}").into());
+            }
+            arg.env(None::<&str>)
+        });
+        let mut args = args.into_iter().map(Into::<OsString>::into);
+        let program = args.next().unwrap_or_else(|| "bulletin".into());
+        let matches = command.try_get_matches_from(std::iter::once(program).chain(flags_from_lookup).chain(args))?;
+        Cli::from_arg_matches(&matches)
+    }
+}
+
+/// Everything Bulletin is configured with, checked and in the types the rest of the server uses.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
@@ -65,226 +305,72 @@ impl Default for HttpPolicy {
     }
 }
 
-/// A browser origin as browsers send it: `http(s)://host[:port]`, lower case, no path.
-fn parse_origin(text: &str) -> Option<String> {
-    let text = text.trim().trim_end_matches('/').to_ascii_lowercase();
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
-    let valid = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ', '*']);
-    valid.then_some(text)
+/// An error in clap's format, so that `main` reports it as it reports every other bad value.
+fn invalid(kind: ErrorKind, variable: &str, problem: impl Display) -> clap::Error {
+    clap::Error::raw(kind, format!("invalid {variable}: {problem}")).format(&mut Cli::command())
 }
 
-/// A whole number (a count, or seconds) within `range`, or the default when unset.
-fn number(
-    value: Option<String>,
-    variable: &'static str,
-    range: std::ops::RangeInclusive<u64>,
-    default: u64,
-) -> Result<u64, ConfigError> {
-    match value {
-        None => Ok(default),
-        Some(v) => v.trim().parse::<u64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            invalid(variable, format!("must be a number from {} to {} (got {v:?})", range.start(), range.end()))
-        }),
-    }
-}
-
-fn rate_limit(
-    value: Option<String>,
-    variable: &'static str,
-    default: RateLimit,
-) -> Result<Option<RateLimit>, ConfigError> {
-    match value {
-        None => Ok(Some(default)),
-        Some(v) if v.trim().eq_ignore_ascii_case("off") => Ok(None),
-        Some(v) => Ok(Some(v.parse::<RateLimit>().map_err(|e| invalid(variable, e))?)),
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct ConfigError {
-    pub variable: &'static str,
-    pub problem: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {}: {}", self.variable, self.problem)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { variable, problem: problem.into() }
-}
-
-impl Config {
-    pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Parses configuration from any source of variables (the environment, or a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-
-        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let dialect = app::store::supported_url(&database_url)
-            .ok_or_else(|| invalid("DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://"))?;
-
-        let defaults = DbSettings::default();
-        let db = DbSettings {
-            max_connections: match get("DATABASE_MAX_CONNECTIONS") {
-                None => None,
-                Some(v) => Some(number(Some(v), "DATABASE_MAX_CONNECTIONS", 1..=1000, 0)? as u32),
-            },
-            acquire_timeout: Duration::from_secs(number(
-                get("DATABASE_ACQUIRE_TIMEOUT_SECONDS"),
-                "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
-                1..=300,
-                defaults.acquire_timeout.as_secs(),
-            )?),
-            storage_reserve_bytes: number(
-                get("STORAGE_RESERVE_MB"),
-                "STORAGE_RESERVE_MB",
-                0..=1 << 30,
-                defaults.storage_reserve_bytes >> 20,
-            )? << 20,
-            wal_limit_bytes: number(
-                get("SQLITE_WAL_LIMIT_MB"),
-                "SQLITE_WAL_LIMIT_MB",
-                1..=1 << 20,
-                defaults.wal_limit_bytes >> 20,
-            )? << 20,
-        };
-
-        let jwt_secret = get("JWT_SECRET");
-        if jwt_secret.is_none() && dialect == Dialect::Postgres {
+impl Settings {
+    /// The checks clap's declarations cannot make: the ones between settings, and the ones on values that must
+    /// not be quoted back (clap's messages quote the bad value, and these two may hold a password or the secret).
+    pub fn into_config(self) -> Result<Config, clap::Error> {
+        let dialect = app::store::supported_url(&self.database_url).ok_or_else(|| {
+            invalid(ErrorKind::ValueValidation, "DATABASE_URL", "must start with sqlite:, postgres:// or postgresql://")
+        })?;
+        if self.jwt_secret.is_none() && dialect == Dialect::Postgres {
             // A generated secret would differ per instance, and each would refuse the others' tokens.
             let problem = "required with PostgreSQL: every instance must sign and check tokens with one shared secret";
-            return Err(invalid("JWT_SECRET", problem));
+            return Err(invalid(ErrorKind::MissingRequiredArgument, "JWT_SECRET", problem));
         }
         let min_secret = app::security::token::MIN_SECRET_BYTES;
-        if let Some(secret) = &jwt_secret
+        if let Some(secret) = &self.jwt_secret
             && secret.len() < min_secret
         {
             let problem = format!("must be at least {min_secret} bytes (got {})", secret.len());
-            return Err(invalid("JWT_SECRET", problem));
+            return Err(invalid(ErrorKind::ValueValidation, "JWT_SECRET", problem));
         }
 
-        // One hour: a stolen token dies within the hour unless refreshed (and refreshing stops at
-        // SESSION_MAX_SECONDS, or at once with "log out everywhere"), while the SPA refreshes an active member's
-        // token silently after half an hour, so nobody is logged out mid-work.
-        let jwt_ttl_seconds = number(get("JWT_TTL_SECONDS"), "JWT_TTL_SECONDS", 1..=86_400, 3_600)?;
-        let session_max_seconds =
-            number(get("SESSION_MAX_SECONDS"), "SESSION_MAX_SECONDS", 60..=31_536_000, 30 * 86_400)?;
-
-        let bcrypt_cost = match get("BCRYPT_COST") {
-            None => 12,
-            Some(v) => v
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|c| (PasswordHasher::MIN_COST..=PasswordHasher::MAX_COST).contains(c))
-                .ok_or_else(|| invalid("BCRYPT_COST", format!("must be a number from 4 to 31 (got {v:?})")))?,
-        };
-
-        let auth_rate_limit = rate_limit(
-            get("AUTH_RATE_LIMIT"),
-            "AUTH_RATE_LIMIT",
-            RateLimit { attempts: 10, window: Duration::from_secs(3600) },
-        )?;
-        // Five wrong passwords for one name within five minutes close that name until the five minutes are up:
-        // slow enough to stop guessing, short enough that an attacker cannot keep a member out for long.
-        let login_failure_limit = rate_limit(
-            get("LOGIN_FAILURE_LIMIT"),
-            "LOGIN_FAILURE_LIMIT",
-            RateLimit { attempts: 5, window: Duration::from_secs(300) },
-        )?;
-        // Successful logins do not spend AUTH_RATE_LIMIT (an office behind one address logs in all day); they
-        // have this larger allowance, which still bounds how many sessions one address can mint.
-        let login_success_limit = rate_limit(
-            get("LOGIN_SUCCESS_LIMIT"),
-            "LOGIN_SUCCESS_LIMIT",
-            RateLimit { attempts: 200, window: Duration::from_secs(3600) },
-        )?;
-
-        // Per member, generous for a person and small for a script: a member can still write all day, but one
-        // account can no longer fill the disk at tens of megabytes a second.
-        let hour = Duration::from_secs(3600);
-        let write_limits = WriteLimits {
-            posts: rate_limit(get("POST_RATE_LIMIT"), "POST_RATE_LIMIT", RateLimit { attempts: 60, window: hour })?,
-            comments: rate_limit(
-                get("COMMENT_RATE_LIMIT"),
-                "COMMENT_RATE_LIMIT",
-                RateLimit { attempts: 120, window: hour },
-            )?,
-            upvotes: rate_limit(
-                get("UPVOTE_RATE_LIMIT"),
-                "UPVOTE_RATE_LIMIT",
-                RateLimit { attempts: 600, window: hour },
-            )?,
-            profile: rate_limit(
-                get("PROFILE_RATE_LIMIT"),
-                "PROFILE_RATE_LIMIT",
-                RateLimit { attempts: 30, window: hour },
-            )?,
-        };
-
-        let site_addr = match get("LEPTOS_SITE_ADDR") {
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(v) => v.trim().parse().map_err(|_| {
-                invalid("LEPTOS_SITE_ADDR", format!("must be IP:PORT such as 127.0.0.1:3000 (got {v:?})"))
-            })?,
-        };
-
-        let log_filter = get("RUST_LOG").unwrap_or_else(|| "info".to_owned());
-
-        let https = match get("BULLETIN_HTTPS").map(|v| v.trim().to_ascii_lowercase()) {
-            None => false,
-            Some(v) if v == "true" || v == "1" => true,
-            Some(v) if v == "false" || v == "0" => false,
-            Some(v) => return Err(invalid("BULLETIN_HTTPS", format!("must be true or false (got {v:?})"))),
-        };
-        let cors_origins = match get("FRONTEND_URL") {
-            None => Vec::new(),
-            Some(list) => list
-                .split(',')
-                .filter(|item| !item.trim().is_empty())
-                .map(|item| {
-                    parse_origin(item).ok_or_else(|| {
-                        invalid("FRONTEND_URL", format!("{item:?} is not an origin such as https://app.example.com"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        let request_timeout =
-            Duration::from_secs(number(get("REQUEST_TIMEOUT_SECONDS"), "REQUEST_TIMEOUT_SECONDS", 1..=600, 15)?);
-        let trusted_proxies = match get("TRUSTED_PROXIES") {
-            None => TrustedProxies::default(),
-            Some(v) => v.parse().map_err(|e| invalid("TRUSTED_PROXIES", e))?,
-        };
-        let max_connections = match get("MAX_CONNECTIONS") {
-            None => None,
-            Some(v) => Some(number(Some(v), "MAX_CONNECTIONS", 1..=1_000_000, 0)? as usize),
-        };
-        let idle_timeout =
-            Duration::from_secs(number(get("IDLE_TIMEOUT_SECONDS"), "IDLE_TIMEOUT_SECONDS", 1..=3600, 60)?);
-
         Ok(Config {
-            database_url,
-            db,
-            jwt_secret,
-            jwt_ttl_seconds,
-            session_max_seconds,
-            bcrypt_cost,
-            auth_rate_limit,
-            login_failure_limit,
-            login_success_limit,
-            write_limits,
-            site_addr,
-            log_filter,
-            http: HttpPolicy { https, cors_origins, request_timeout, trusted_proxies, max_connections, idle_timeout },
+            database_url: self.database_url,
+            db: DbSettings {
+                max_connections: self.database_max_connections,
+                acquire_timeout: Duration::from_secs(self.database_acquire_timeout_seconds),
+                storage_reserve_bytes: self.storage_reserve_mb << 20,
+                wal_limit_bytes: self.sqlite_wal_limit_mb << 20,
+            },
+            jwt_secret: self.jwt_secret,
+            jwt_ttl_seconds: self.jwt_ttl_seconds,
+            session_max_seconds: self.session_max_seconds,
+            bcrypt_cost: self.bcrypt_cost,
+            auth_rate_limit: self.auth_rate_limit,
+            login_failure_limit: self.login_failure_limit,
+            login_success_limit: self.login_success_limit,
+            write_limits: WriteLimits {
+                posts: self.post_rate_limit,
+                comments: self.comment_rate_limit,
+                upvotes: self.upvote_rate_limit,
+                profile: self.profile_rate_limit,
+            },
+            site_addr: self.leptos_site_addr,
+            log_filter: self.rust_log,
+            http: HttpPolicy {
+                https: self.bulletin_https,
+                cors_origins: self.frontend_url.unwrap_or_default(),
+                request_timeout: Duration::from_secs(self.request_timeout_seconds),
+                trusted_proxies: self.trusted_proxies.unwrap_or_default(),
+                // At most 1,000,000 (the flag's range): fits any usize Bulletin runs on.
+                max_connections: self.max_connections.map(|n| n as usize),
+                idle_timeout: Duration::from_secs(self.idle_timeout_seconds),
+            },
         })
+    }
+}
+
+impl Config {
+    /// The configuration `bulletin` with no arguments would run with if `lookup` were its environment; the
+    /// process environment plays no part (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, clap::Error> {
+        Cli::parse_with(["bulletin"], lookup)?.settings.into_config()
     }
 
     /// Where a generated JWT secret is kept: beside the SQLite database file.
@@ -303,23 +389,105 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn parse(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    fn parse(vars: &[(&str, &str)]) -> Result<Config, clap::Error> {
         let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
+    const VARIABLES: [&str; 24] = [
+        "DATABASE_URL",
+        "DATABASE_MAX_CONNECTIONS",
+        "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        "JWT_SECRET",
+        "JWT_TTL_SECONDS",
+        "SESSION_MAX_SECONDS",
+        "BCRYPT_COST",
+        "AUTH_RATE_LIMIT",
+        "LOGIN_FAILURE_LIMIT",
+        "LOGIN_SUCCESS_LIMIT",
+        "POST_RATE_LIMIT",
+        "COMMENT_RATE_LIMIT",
+        "UPVOTE_RATE_LIMIT",
+        "PROFILE_RATE_LIMIT",
+        "STORAGE_RESERVE_MB",
+        "SQLITE_WAL_LIMIT_MB",
+        "MAX_CONNECTIONS",
+        "IDLE_TIMEOUT_SECONDS",
+        "TRUSTED_PROXIES",
+        "FRONTEND_URL",
+        "BULLETIN_HTTPS",
+        "REQUEST_TIMEOUT_SECONDS",
+        "LEPTOS_SITE_ADDR",
+        "RUST_LOG",
+    ];
+
     #[test]
-    fn defaults_need_no_variables() {
-        let config = parse(&[]).unwrap();
-        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
-        assert_eq!((config.jwt_ttl_seconds, config.bcrypt_cost), (3_600, 12));
-        assert_eq!(config.auth_rate_limit.unwrap().attempts, 10);
-        assert_eq!(config.login_failure_limit.unwrap().attempts, 5);
-        assert_eq!(config.session_max_seconds, 30 * 86_400);
-        assert_eq!(config.http.request_timeout, Duration::from_secs(15));
-        assert!(!config.http.https && config.http.cors_origins.is_empty());
-        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(config.secret_file().unwrap(), PathBuf::from("data/jwt_secret"));
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_names_every_variable() {
+        // Whitespace folded, in case help is ever wrapped to the terminal's width.
+        let help = Cli::command().render_long_help().to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        for name in VARIABLES {
+            assert!(help.contains(&format!("[env: {name}")), "--help does not name {name}:\n{help}");
+        }
+        assert!(help.contains("[default: 10/3600]"), "{help}");
+    }
+
+    #[test]
+    fn help_and_version_are_answered_for_every_command() {
+        let none = |_: &str| None;
+        assert_eq!(Cli::parse_with(["bulletin", "--version"], none).unwrap_err().kind(), ErrorKind::DisplayVersion);
+        for command in ["serve", "seed"] {
+            let help = Cli::parse_with(["bulletin", command, "--help"], none).unwrap_err();
+            assert_eq!(help.kind(), ErrorKind::DisplayHelp);
+            // The settings are global: each command's help lists them too.
+            assert!(help.to_string().contains("--database-url"), "{help}");
+        }
+    }
+
+    #[test]
+    fn no_command_means_serve_and_seed_takes_its_counts() {
+        let cli = Cli::parse_with(["bulletin"], |_| None).unwrap();
+        assert!(matches!(cli.command.unwrap_or_default(), Command::Serve));
+        assert!(matches!(Cli::parse_with(["bulletin", "serve"], |_| None).unwrap().command, Some(Command::Serve)));
+        let command = Cli::parse_with(["bulletin", "seed", "--posts", "5"], |_| None).unwrap().command;
+        let Some(Command::Seed(seed)) = command else { panic!("`bulletin seed` is not the seed command") };
+        assert_eq!((seed.posts, seed.members), (5, 100));
+        assert!(Cli::parse_with(["bulletin", "colour"], |_| None).is_err());
+    }
+
+    #[test]
+    fn flags_win_over_variables_before_or_after_the_command() {
+        let variables = |name: &str| (name == "BCRYPT_COST").then(|| "4".to_owned());
+        let cost = |args: &[&str]| Cli::parse_with(args.iter().copied(), variables).unwrap().settings.bcrypt_cost;
+        assert_eq!(cost(&["bulletin"]), 4);
+        assert_eq!(cost(&["bulletin", "serve"]), 4);
+        assert_eq!(cost(&["bulletin", "--bcrypt-cost", "5"]), 5);
+        assert_eq!(cost(&["bulletin", "seed", "--bcrypt-cost", "5"]), 5);
+    }
+
+    #[test]
+    fn defaults_need_no_variables_and_blank_ones_count_as_unset() {
+        let none: [(&str, &str); 0] = [];
+        let blank = [("DATABASE_URL", ""), ("BCRYPT_COST", "  "), ("BULLETIN_HTTPS", ""), ("FRONTEND_URL", " ")];
+        for vars in [&none[..], &blank[..]] {
+            let config = parse(vars).unwrap();
+            assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+            assert_eq!((config.jwt_ttl_seconds, config.bcrypt_cost), (3_600, 12));
+            assert_eq!(config.auth_rate_limit.unwrap().attempts, 10);
+            assert_eq!(config.login_failure_limit.unwrap().attempts, 5);
+            assert_eq!(config.login_success_limit.unwrap().attempts, 200);
+            assert_eq!(config.session_max_seconds, 30 * 86_400);
+            assert_eq!(config.http.request_timeout, Duration::from_secs(15));
+            assert!(!config.http.https && config.http.cors_origins.is_empty());
+            assert_eq!(config.http.trusted_proxies, TrustedProxies::default());
+            assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+            assert_eq!(config.log_filter, "info");
+            assert_eq!(config.secret_file().unwrap(), PathBuf::from("data/jwt_secret"));
+        }
     }
 
     #[test]
@@ -353,9 +521,23 @@ mod tests {
             ("IDLE_TIMEOUT_SECONDS", "0"),
         ] {
             let err = parse(&[(name, value)]).expect_err(name);
-            assert_eq!(err.variable, name);
-            assert!(err.to_string().starts_with(&format!("invalid {name}: ")), "{err}");
+            let message = err.to_string();
+            assert_eq!(err.kind(), ErrorKind::ValueValidation, "{message}");
+            assert!(message.contains(name), "{message}");
+            // clap quotes the bad value, except for the two that may hold a secret.
+            if !["JWT_SECRET", "DATABASE_URL"].contains(&name) {
+                assert!(message.contains(&format!("'{value}'")), "{message}");
+            }
         }
+    }
+
+    #[test]
+    fn secrets_are_not_quoted_back() {
+        let message = parse(&[("JWT_SECRET", "hunter2-but-short")]).unwrap_err().to_string();
+        assert!(message.contains("invalid JWT_SECRET: must be at least 32 bytes (got 17)"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+        let message = parse(&[("DATABASE_URL", "mysql://board:hunter2@db/board")]).unwrap_err().to_string();
+        assert!(message.contains("invalid DATABASE_URL") && !message.contains("hunter2"), "{message}");
     }
 
     #[test]
@@ -371,14 +553,16 @@ mod tests {
         assert_eq!(config.db.acquire_timeout, std::time::Duration::from_secs(2));
         assert_eq!(config.secret_file(), None);
         let without_secret = parse(&[("DATABASE_URL", "postgres://localhost/board")]).unwrap_err();
-        assert_eq!(without_secret.variable, "JWT_SECRET");
+        assert_eq!(without_secret.kind(), ErrorKind::MissingRequiredArgument);
+        let message = without_secret.to_string();
+        assert!(message.contains("invalid JWT_SECRET: required with PostgreSQL"), "{message}");
     }
 
     #[test]
     fn browser_and_proxy_settings_parse() {
         let config = parse(&[
             ("BULLETIN_HTTPS", "true"),
-            ("FRONTEND_URL", "https://App.example.com/, http://localhost:5173"),
+            ("FRONTEND_URL", "https://App.example.com/, http://localhost:5173,"),
             ("REQUEST_TIMEOUT_SECONDS", "30"),
             ("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"),
         ])
@@ -387,6 +571,9 @@ mod tests {
         assert_eq!(config.http.cors_origins, ["https://app.example.com", "http://localhost:5173"]);
         assert_eq!(config.http.request_timeout, Duration::from_secs(30));
         assert_ne!(config.http.trusted_proxies, TrustedProxies::default());
+        for (value, https) in [("1", true), ("TRUE", true), ("0", false), ("False", false)] {
+            assert_eq!(parse(&[("BULLETIN_HTTPS", value)]).unwrap().http.https, https, "{value}");
+        }
     }
 
     #[test]
@@ -416,7 +603,7 @@ mod tests {
     #[test]
     fn rate_limit_can_be_turned_off() {
         assert_eq!(parse(&[("AUTH_RATE_LIMIT", "off")]).unwrap().auth_rate_limit, None);
-        assert_eq!(parse(&[("LOGIN_FAILURE_LIMIT", "off")]).unwrap().login_failure_limit, None);
+        assert_eq!(parse(&[("LOGIN_FAILURE_LIMIT", "OFF")]).unwrap().login_failure_limit, None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod browser_policy;
 pub mod client_addr;
 pub mod config;
 mod connections;
-pub mod http;
+pub mod layers;
 pub mod limits;
 pub mod openapi;
 pub mod rest;
@@ -17,9 +17,9 @@ mod serve;
 mod server_fn_responses;
 
 use app::security::{
-    AttemptLimiter, DeviceKeys, PasswordHasher, SESSION_CACHE_TTL, SessionCache, TokenKeys, WriteLimiters,
+    AttemptLimiter, DeviceKeys, MEMBER_TOKENS_TTL, MemberTokensCache, PasswordHasher, TokenKeys, WriteLimiters,
 };
-use app::service::AppState;
+use app::service::Board;
 use app::store::Db;
 use axum::Router;
 use axum::extract::FromRef;
@@ -29,27 +29,16 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 
-/// What axum hands to handlers: Leptos' options for rendering, and the service state for the rules.
-#[derive(Clone)]
+/// What axum hands to handlers: Leptos' options for rendering, and the service state for the rules (each
+/// extractable on its own: `State<Board>`).
+#[derive(Clone, FromRef)]
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
-    pub app: AppState,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-impl FromRef<ServerState> for AppState {
-    fn from_ref(state: &ServerState) -> Self {
-        state.app.clone()
-    }
+    pub app: Board,
 }
 
 /// Builds the service state from configuration: opens and migrates the database, loads the secret.
-pub async fn build_state(config: &Config) -> Result<AppState, String> {
+pub async fn build_state(config: &Config) -> Result<Board, String> {
     let secret = secret::jwt_secret(config)?;
     let tokens =
         TokenKeys::new(secret.as_bytes(), config.jwt_ttl_seconds).map_err(|e| format!("invalid JWT_SECRET: {e}"))?;
@@ -66,7 +55,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
             tracing::warn!(error = %err, "could not prepare the decoy password hash; the first unknown-name login will");
         }
     });
-    Ok(AppState {
+    Ok(Board {
         db,
         passwords,
         tokens,
@@ -75,7 +64,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, String> {
         login_failures: AttemptLimiter::new(config.login_failure_limit),
         devices: DeviceKeys::new(secret.as_bytes()),
         write_limits: WriteLimiters::new(config.write_limits),
-        sessions: SessionCache::new(SESSION_CACHE_TTL),
+        member_tokens: MemberTokensCache::new(MEMBER_TOKENS_TTL),
         session_max_seconds: config.session_max_seconds,
     })
 }
@@ -95,7 +84,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 /// The whole application: pages, server functions, the REST API and static assets, behind the HTTP layers.
-pub fn router(leptos_options: LeptosOptions, app: AppState, policy: &HttpPolicy) -> Router {
+pub fn router(leptos_options: LeptosOptions, app: Board, policy: &HttpPolicy) -> Router {
     let state = ServerState { leptos_options, app };
     let routes = generate_route_list(app::App);
     let context_state = state.app.clone();
@@ -114,7 +103,7 @@ pub fn router(leptos_options: LeptosOptions, app: AppState, policy: &HttpPolicy)
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))
         .with_state(state)
         .layer(axum::middleware::from_fn(rest::json_errors));
-    http::with_layers(router, policy)
+    layers::with_layers(router, policy)
 }
 
 /// Serves until `shutdown` resolves, then finishes requests in flight (see `serve.rs`).

@@ -1,12 +1,16 @@
-//! `bulletin`: configuration → state → router → serve, with graceful shutdown.
+//! `bulletin [serve]`: command line and environment → configuration → state → router → serve, with graceful
+//! shutdown. `bulletin seed` fills a database with demo data instead; `bulletin --help` lists every setting.
 
-use bulletin::config::Config;
+use bulletin::config::{Cli, Command, Config};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    // --help, --version and a bad setting end here: clap prints them (help on stdout, errors on stderr, exit 2).
+    let cli = Cli::parse_with(std::env::args_os(), |name| std::env::var(name).ok()).unwrap_or_else(|e| e.exit());
+    let config = cli.settings.into_config().unwrap_or_else(|e| e.exit());
+    match run(config, cli.command.unwrap_or_default()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
             eprintln!("bulletin: {problem}");
@@ -15,20 +19,18 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+async fn run(config: Config, command: Command) -> Result<(), String> {
     let filter = EnvFilter::try_new(&config.log_filter).map_err(|e| format!("invalid RUST_LOG: {e}"))?;
     tracing_subscriber::fmt().with_env_filter(filter).init();
-
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        None => {}
-        Some("seed") => return bulletin::seed::run(&config, &args[1..]).await,
-        Some(other) => return Err(format!("unknown command {other:?} (usage: bulletin [seed --help])")),
+    match command {
+        Command::Serve => serve(&config).await,
+        Command::Seed(args) => bulletin::seed::run(&config, &args).await,
     }
+}
 
-    let state = bulletin::build_state(&config).await?;
-    let router = bulletin::router(bulletin::leptos_options(&config), state, &config.http);
+async fn serve(config: &Config) -> Result<(), String> {
+    let state = bulletin::build_state(config).await?;
+    let router = bulletin::router(bulletin::leptos_options(config), state, &config.http);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.site_addr))?;

@@ -4,47 +4,49 @@ use crate::config::Config;
 use app::security::PasswordHasher;
 use app::store::Db;
 use app::store::seed::{SeedPlan, seed};
+use clap::Args;
 use std::time::Instant;
 
 /// The password of every seeded member (`member_1`, `member_2`, …).
 pub const SEED_PASSWORD: &str = "bench password";
 
-const USAGE: &str = "usage: bulletin seed [--members N] [--posts N] [--comments N] [--upvotes N]
-Fills the empty database named by DATABASE_URL. Members are member_1..member_N, all with the password
-\"bench password\" (hashed once at BCRYPT_COST). Post 1 gets 50 comments; --comments more are spread over the rest.";
-
-fn parse(args: &[String]) -> Result<SeedPlan, String> {
-    let mut plan = SeedPlan {
-        members: 100,
-        posts: 10_000,
-        comments_on_first_post: 50,
-        comments: 1_000,
-        upvotes: 5_000,
-        password_hash: String::new(),
-    };
-    let mut rest = args.iter();
-    while let Some(flag) = rest.next() {
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.into());
-        }
-        let value = rest.next().and_then(|v| v.parse::<i64>().ok()).filter(|v| *v >= 0);
-        let value = value.ok_or_else(|| format!("{flag} needs a whole number\n{USAGE}"))?;
-        match flag.as_str() {
-            "--members" => plan.members = value,
-            "--posts" => plan.posts = value,
-            "--comments" => plan.comments = value,
-            "--upvotes" => plan.upvotes = value,
-            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
-        }
-    }
-    Ok(plan)
+// `bulletin seed`'s own flags; the database and BCRYPT_COST come from the settings (see `config::Command::Seed`
+// for the description `--help` shows: a doc comment here would be overridden by that one).
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Members to create: member_1..member_N
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(0..))]
+    pub members: i64,
+    /// Posts to create
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(0..))]
+    pub posts: i64,
+    /// Comments beyond post 1's 50, spread over the other posts
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(i64).range(0..))]
+    pub comments: i64,
+    /// Upvotes, spread over members and posts (each pair at most once)
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(i64).range(0..))]
+    pub upvotes: i64,
 }
 
-pub async fn run(config: &Config, args: &[String]) -> Result<(), String> {
-    let mut plan = parse(args)?;
+impl SeedArgs {
+    fn plan(&self, password_hash: String) -> SeedPlan {
+        SeedPlan {
+            members: self.members,
+            posts: self.posts,
+            // A post page with a realistic thread, for the read benchmark.
+            comments_on_first_post: 50,
+            comments: self.comments,
+            upvotes: self.upvotes,
+            password_hash,
+        }
+    }
+}
+
+pub async fn run(config: &Config, args: &SeedArgs) -> Result<(), String> {
     let started = Instant::now();
-    plan.password_hash =
+    let password_hash =
         PasswordHasher::new(config.bcrypt_cost).hash(SEED_PASSWORD).await.map_err(|e| format!("hashing: {e}"))?;
+    let plan = args.plan(password_hash);
     let db =
         Db::connect(&config.database_url, config.db).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
     seed(&db, &plan).await?;
@@ -61,18 +63,24 @@ pub async fn run(config: &Config, args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use crate::config::{Cli, Command};
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn seed_args(args: &[&str]) -> Result<super::SeedArgs, clap::Error> {
+        let argv = ["bulletin", "seed"].iter().chain(args);
+        match Cli::parse_with(argv.copied(), |_| None)?.command {
+            Some(Command::Seed(args)) => Ok(args),
+            other => panic!("not seed: {other:?}"),
+        }
     }
 
     #[test]
     fn options_set_the_plan_and_bad_ones_are_refused() {
-        let plan = parse(&args(&["--posts", "1000000", "--members", "500"])).unwrap();
+        let plan = seed_args(&["--posts", "1000000", "--members", "500"]).unwrap().plan(String::new());
         assert_eq!((plan.posts, plan.members, plan.comments_on_first_post), (1_000_000, 500, 50));
-        assert!(parse(&args(&["--posts"])).is_err());
-        assert!(parse(&args(&["--posts", "-5"])).is_err());
-        assert!(parse(&args(&["--colour", "1"])).is_err());
+        assert_eq!((plan.comments, plan.upvotes), (1_000, 5_000));
+        assert!(seed_args(&["--posts"]).is_err());
+        assert!(seed_args(&["--posts", "-5"]).is_err());
+        assert!(seed_args(&["--posts=-5"]).is_err());
+        assert!(seed_args(&["--colour", "1"]).is_err());
     }
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{TestServer, expect_json};
+use app::model::{AuthToken, Post};
+use common::{TestServer, expect};
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -51,17 +52,17 @@ async fn security_events_are_audited_with_user_client_and_request_and_no_secret_
     let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "6/600")]).await;
     let alice_password = "alice's secret passphrase";
     let registered = server.post_json("/auth/register", json!({"username": "alice", "password": alice_password}));
-    let alice = expect_json(registered.await, 201).await;
-    let alice_id = alice["userId"].as_i64().unwrap();
-    let mut tokens = vec![alice["token"].as_str().unwrap().to_owned()];
+    let alice: AuthToken = expect(registered.await, 201).await;
+    let alice_id = alice.user_id;
+    let mut tokens = vec![alice.token];
 
     let wrong_password = "a wrong guess at alice's";
     let refused = server.post_json("/auth/login", json!({"username": "alice", "password": wrong_password}));
     assert_eq!(refused.await.status(), 401);
     let login = server.post_json("/auth/login", json!({"username": "alice", "password": alice_password}));
-    tokens.push(expect_json(login.await, 200).await["token"].as_str().unwrap().to_owned());
+    tokens.push(expect::<AuthToken>(login.await, 200).await.token);
     let refresh = server.http.post(server.url("/auth/refresh")).bearer_auth(&tokens[1]).send().await.unwrap();
-    tokens.push(expect_json(refresh, 200).await["token"].as_str().unwrap().to_owned());
+    tokens.push(expect::<AuthToken>(refresh, 200).await.token);
 
     let new_password = "alice's brand new passphrase";
     let change = server
@@ -73,7 +74,7 @@ async fn security_events_are_audited_with_user_client_and_request_and_no_secret_
         .send()
         .await
         .unwrap();
-    tokens.push(expect_json(change, 200).await["token"].as_str().unwrap().to_owned());
+    tokens.push(expect::<AuthToken>(change, 200).await.token);
 
     // A 403: bob edits alice's post.
     let bob = server.member("bob").await;
@@ -86,8 +87,8 @@ async fn security_events_are_audited_with_user_client_and_request_and_no_secret_
         .send()
         .await
         .unwrap();
-    let post = expect_json(post, 201).await;
-    let path = format!("/posts/{}", post["id"]);
+    let post: Post = expect(post, 201).await;
+    let path = format!("/posts/{}", post.id);
     let edit = server.call("PATCH", &path, Some(&bob), Some(json!({"title": "Yours"}))).await;
     assert_eq!(edit.status(), 403);
 

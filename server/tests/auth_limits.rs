@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{TestServer, assert_error, assert_limited};
+use app::model::AuthToken;
+use common::{TestServer, assert_error, assert_limited, expect};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -43,7 +44,7 @@ async fn attempts_past_the_limit_get_429_with_retry_after_through_both_doors() {
 #[tokio::test]
 async fn the_limit_does_not_apply_to_authenticated_requests() {
     let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "1/600")]).await;
-    let token = server.register("alice", "long enough").await["token"].as_str().unwrap().to_owned();
+    let token = server.register("alice", "long enough").await.token;
     for _ in 0..5 {
         assert_eq!(server.me(Some(&format!("Bearer {token}"))).await.status(), StatusCode::OK);
     }
@@ -177,9 +178,8 @@ async fn a_member_locked_out_by_someone_else_still_signs_in_from_a_browser_they_
         ("TRUSTED_PROXIES", "127.0.0.1"),
     ])
     .await;
-    let registered = server.post_json("/auth/register", json!({"username": "alice", "password": "long enough"})).await;
-    let registered: serde_json::Value = registered.json().await.unwrap();
-    let device = registered["deviceToken"].as_str().expect("registration hands out a device token").to_owned();
+    let registered = server.register("alice", "long enough").await;
+    let device = registered.device_token.expect("registration hands out a device token");
 
     // An attacker fails on purpose from three addresses: the name is locked.
     for i in 1..=3 {
@@ -190,10 +190,9 @@ async fn a_member_locked_out_by_someone_else_still_signs_in_from_a_browser_they_
         assert_limited(login_from(&server, "198.51.100.7", "alice", "long enough").await).await;
     }
     // ...and none of those refusals spent her address's budget (3): with the device token she is in.
-    let signed_in = login_with_device(&server, "198.51.100.7", &device, "long enough").await;
-    assert_eq!(signed_in.status(), 200);
-    let fresh: serde_json::Value = signed_in.json().await.unwrap();
-    assert!(fresh["deviceToken"].is_string(), "a login hands out a new device token");
+    let signed_in: AuthToken =
+        expect(login_with_device(&server, "198.51.100.7", &device, "long enough").await, 200).await;
+    assert!(signed_in.device_token.is_some(), "a login hands out a new device token");
 
     // Her device has a budget of its own: typos count there, not against the name, and it locks too.
     for _ in 0..3 {
@@ -208,17 +207,13 @@ async fn a_member_locked_out_by_someone_else_still_signs_in_from_a_browser_they_
 #[tokio::test]
 async fn a_device_token_vouches_for_its_own_member_only() {
     let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "2/600")]).await;
-    let bob: serde_json::Value = server
-        .post_json("/auth/register", json!({"username": "bob", "password": "long enough"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bob = server.register("bob", "long enough").await;
     server.register("alice", "long enough").await;
     for _ in 0..2 {
         assert_eq!(login_from(&server, "-", "alice", "attacker guess").await.status(), 401);
     }
-    let with_bobs = login_with_device(&server, "-", bob["deviceToken"].as_str().unwrap(), "long enough").await;
+    let bobs_device = bob.device_token.expect("registration hands out a device token");
+    let with_bobs = login_with_device(&server, "-", &bobs_device, "long enough").await;
     assert_limited(with_bobs).await;
 }
 

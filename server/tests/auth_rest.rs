@@ -2,33 +2,25 @@
 
 mod common;
 
-use common::{SECRET, TestServer, assert_error};
+use app::model::AuthToken;
+use common::{SECRET, TestServer, assert_error, changed, claims_of, expect, expect_json, now, sign};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-}
-
-fn sign(claims: Value, secret: &str) -> String {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes())).unwrap()
-}
 
 #[tokio::test]
 async fn registering_returns_201_with_a_working_token() {
     let server = TestServer::start().await;
     let response =
         server.post_json("/auth/register", json!({"username": "Board_Fan", "password": "correct horse"})).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["username"], "Board_Fan");
-    assert!(body["userId"].as_i64().unwrap() > 0);
+    let signed_in: AuthToken = expect(response, 201).await;
+    assert_eq!((signed_in.username.as_str(), signed_in.expires_in), ("Board_Fan", 3600));
+    assert!(signed_in.user_id > 0);
 
-    let me = server.me(Some(&format!("Bearer {}", body["token"].as_str().unwrap()))).await;
-    assert_eq!(me.status(), StatusCode::OK);
-    assert_eq!(me.json::<Value>().await.unwrap(), json!({"userId": body["userId"], "username": "Board_Fan"}));
+    let me = server.me(Some(&format!("Bearer {}", signed_in.token))).await;
+    // The member as the wire has it: camelCase, and nothing else.
+    assert_eq!(expect_json(me, 200).await, json!({"userId": signed_in.user_id, "username": "Board_Fan"}));
 }
 
 #[tokio::test]
@@ -127,11 +119,10 @@ async fn logging_in_matches_the_username_case_insensitively() {
     let server = TestServer::start().await;
     let registered = server.register("Board_Fan", "long enough").await;
     let response = server.post_json("/auth/login", json!({"username": "BOARD_FAN", "password": "long enough"})).await;
-    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    let body: Value = response.json().await.unwrap();
-    assert_eq!((body["userId"].clone(), body["username"].clone()), (registered["userId"].clone(), json!("Board_Fan")));
-    let me = server.me(Some(&format!("Bearer {}", body["token"].as_str().unwrap()))).await;
+    let signed_in: AuthToken = expect(response, 200).await;
+    assert_eq!((signed_in.user_id, signed_in.username.as_str()), (registered.user_id, "Board_Fan"));
+    let me = server.me(Some(&format!("Bearer {}", signed_in.token))).await;
     assert_eq!(me.status(), StatusCode::OK);
 }
 
@@ -196,7 +187,7 @@ async fn me_without_a_bearer_header_is_401_with_a_challenge() {
 #[tokio::test]
 async fn tokens_in_the_query_string_or_cookies_are_ignored() {
     let server = TestServer::start().await;
-    let token = server.register("alice", "long enough").await["token"].as_str().unwrap().to_owned();
+    let token = server.register("alice", "long enough").await.token;
     let in_query = server.http.get(server.url(&format!("/auth/me?token={token}"))).send().await.unwrap();
     assert_error(in_query, 401, "Authorization token required").await;
     let in_cookie =
@@ -208,33 +199,28 @@ async fn tokens_in_the_query_string_or_cookies_are_ignored() {
 async fn bad_tokens_are_401_invalid_or_expired() {
     let server = TestServer::start().await;
     let alice = server.register("alice", "long enough").await;
-    let id = alice["userId"].as_i64().unwrap();
-    let claims = |exp: Option<u64>, user: i64| {
-        let mut c = json!({"sub": user.to_string(), "userId": user, "username": "alice", "iat": now()});
-        if let Some(exp) = exp {
-            c["exp"] = exp.into();
-        }
-        c
-    };
+    // Alice's own claims, every one the server requires (`sub`, `iat`, `exp`, `gen`, `auth_time`, `sid`): each
+    // case below changes one thing only, so that one thing is what gets it refused.
+    let valid = claims_of(&alice.token);
+    let resigned = sign(&valid, SECRET);
+    assert_eq!(server.me(Some(&format!("Bearer {resigned}"))).await.status(), StatusCode::OK, "unchanged, accepted");
     let none_alg = {
         use base64::Engine;
         let enc = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
-        format!("{}.{}.", enc(r#"{"alg":"none","typ":"JWT"}"#), enc(&claims(Some(now() + 600), id).to_string()))
+        format!("{}.{}.", enc(r#"{"alg":"none","typ":"JWT"}"#), enc(&valid.to_string()))
     };
-    let hs512 = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS512),
-        &claims(Some(now() + 600), id),
-        &EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap();
+    let hs512 =
+        jsonwebtoken::encode(&Header::new(Algorithm::HS512), &valid, &EncodingKey::from_secret(SECRET.as_bytes()))
+            .unwrap();
+    let nobody = (alice.user_id + 1000).to_string();
     let cases = [
         ("garbled", "this.is.garbage".to_owned()),
-        ("wrong signature", sign(claims(Some(now() + 600), id), "some-other-secret-that-is-long-enough")),
+        ("wrong signature", sign(&valid, "some-other-secret-that-is-long-enough")),
         ("alg none", none_alg),
         ("HS512", hs512),
-        ("expired", sign(claims(Some(now() - 120), id), SECRET)),
-        ("no exp", sign(claims(None, id), SECRET)),
-        ("user that does not exist", sign(claims(Some(now() + 600), id + 1000), SECRET)),
+        ("expired", sign(&changed(&valid, json!({"exp": now() - 120})), SECRET)),
+        ("no exp", sign(&changed(&valid, json!({"exp": null})), SECRET)),
+        ("user that does not exist", sign(&changed(&valid, json!({"sub": nobody})), SECRET)),
     ];
     for (what, token) in cases {
         let response = server.me(Some(&format!("Bearer {token}"))).await;

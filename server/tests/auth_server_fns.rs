@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TestServer, assert_error, expect_json};
+use app::model::{AuthToken, Member, Post};
+use common::{TestServer, assert_error, expect};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -11,14 +12,12 @@ async fn registering_through_a_server_function_signs_the_member_in() {
     let server = TestServer::start().await;
     let response =
         server.server_fn("register", json!({"username": "Board_Fan", "password": "long enough"}), None).await;
-    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
-    let session: Value = response.json().await.unwrap();
-    assert_eq!(session["username"], "Board_Fan");
+    let signed_in: AuthToken = expect(response, 200).await;
+    assert_eq!(signed_in.username, "Board_Fan");
 
-    let me = server.server_fn("me", json!({}), session["token"].as_str()).await;
-    assert_eq!(me.status(), StatusCode::OK);
-    assert_eq!(me.json::<Value>().await.unwrap(), json!({"userId": session["userId"], "username": "Board_Fan"}));
+    let me: Member = expect(server.server_fn("me", json!({}), Some(&signed_in.token)).await, 200).await;
+    assert_eq!(me, Member { user_id: signed_in.user_id, username: "Board_Fan".into() });
 }
 
 #[tokio::test]
@@ -44,8 +43,8 @@ async fn logging_in_through_a_server_function_matches_rest() {
     let server = TestServer::start().await;
     let registered = server.register("alice", "long enough").await;
     let ok = server.server_fn("login", json!({"username": "ALICE", "password": "long enough"}), None).await;
-    assert_eq!(ok.status(), StatusCode::OK);
-    assert_eq!(ok.json::<Value>().await.unwrap()["userId"], registered["userId"]);
+    let signed_in: AuthToken = expect(ok, 200).await;
+    assert_eq!(signed_in.user_id, registered.user_id);
 
     let wrong = server.server_fn("login", json!({"username": "alice", "password": "wrong password"}), None).await;
     assert_eq!(wrong.headers()["www-authenticate"], "Bearer");
@@ -164,7 +163,7 @@ async fn the_spa_can_send_every_post_the_rules_allow() {
     ];
     for (title, body) in cases {
         let args = json!({"title": title, "body": body});
-        let created = expect_json(server.server_fn("create_post", args, Some(&alice.token)).await, 200).await;
-        assert_eq!(created["body"].as_str().unwrap().chars().count(), 10_000);
+        let created: Post = expect(server.server_fn("create_post", args, Some(&alice.token)).await, 200).await;
+        assert_eq!(created.body.chars().count(), 10_000);
     }
 }

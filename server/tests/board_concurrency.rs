@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{Session, TestServer, expect_json};
+use app::model::{AuthToken, Post, PostPage, PostWithComments};
+use common::{TestServer, expect};
 use futures_util::future::join_all;
 use serde_json::json;
 
@@ -16,7 +17,7 @@ async fn ten_parallel_deletes_of_one_post_give_one_204_and_nine_404s() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let post = server.post_as(&alice, "Delete me", "once").await;
-    let path = format!("/posts/{}", post["id"]);
+    let path = format!("/posts/{}", post.id);
     let responses = join_all((0..10).map(|_| server.call("DELETE", &path, Some(&alice), None))).await;
     let mut codes = statuses(&responses);
     codes.sort();
@@ -30,7 +31,7 @@ async fn a_non_owner_edit_racing_the_owner_delete_never_succeeds() {
     let mallory = server.member("mallory").await;
     for round in 0..10 {
         let post = server.post_as(&alice, &format!("Round {round}"), "body").await;
-        let path = format!("/posts/{}", post["id"]);
+        let path = format!("/posts/{}", post.id);
         let (edit, delete) = tokio::join!(
             server.call("PATCH", &path, Some(&mallory), Some(json!({"title": "Hijacked"}))),
             server.call("DELETE", &path, Some(&alice), None),
@@ -45,26 +46,26 @@ async fn twenty_members_upvoting_twice_at_once_leave_twenty_upvotes() {
     let server = TestServer::start().await;
     let author = server.member("author").await;
     let post = server.post_as(&author, "Popular", "vote").await;
-    let voters: Vec<Session> = join_all((0..20).map(|i| {
+    let voters: Vec<AuthToken> = join_all((0..20).map(|i| {
         let server = &server;
         async move { server.member(&format!("voter_{i}")).await }
     }))
     .await;
-    let path = format!("/posts/{}/upvote", post["id"]);
+    let path = format!("/posts/{}/upvote", post.id);
     let responses =
         join_all(voters.iter().chain(voters.iter()).map(|v| server.call("POST", &path, Some(v), None))).await;
     assert!(statuses(&responses).iter().all(|s| *s == 200), "{:?}", statuses(&responses));
-    let read = expect_json(server.call("GET", &format!("/posts/{}", post["id"]), Some(&author), None).await, 200).await;
-    assert_eq!(read["upvotes"], 20);
+    let read: PostWithComments =
+        expect(server.call("GET", &format!("/posts/{}", post.id), Some(&author), None).await, 200).await;
+    assert_eq!(read.post.upvotes, 20);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_posts_from_32_concurrent_clients_are_all_kept() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let before =
-        expect_json(server.call("GET", "/posts", Some(&alice), None).await, 200).await["total"].as_i64().unwrap();
-    let clients: Vec<Session> = join_all((0..32).map(|i| {
+    let before: PostPage = expect(server.call("GET", "/posts", Some(&alice), None).await, 200).await;
+    let clients: Vec<AuthToken> = join_all((0..32).map(|i| {
         let server = &server;
         async move { server.member(&format!("client_{i}")).await }
     }))
@@ -77,12 +78,11 @@ async fn two_hundred_posts_from_32_concurrent_clients_are_all_kept() {
     assert!(statuses(&responses).iter().all(|s| *s == 201), "{:?}", statuses(&responses));
     let mut ids = Vec::new();
     for response in responses {
-        ids.push(response.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+        ids.push(expect::<Post>(response, 201).await.id);
     }
     for id in &ids {
         assert_eq!(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await.status(), 200);
     }
-    let after =
-        expect_json(server.call("GET", "/posts", Some(&alice), None).await, 200).await["total"].as_i64().unwrap();
-    assert_eq!(after - before, 200);
+    let after: PostPage = expect(server.call("GET", "/posts", Some(&alice), None).await, 200).await;
+    assert_eq!(after.total - before.total, 200);
 }

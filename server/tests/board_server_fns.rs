@@ -2,10 +2,11 @@
 
 mod common;
 
-use common::{Session, TestServer, assert_error, expect_json};
+use app::model::{AuthToken, Comment, Post, PostPage, PostWithComments, Profile, UpvoteState};
+use common::{TestServer, assert_error, expect};
 use serde_json::json;
 
-async fn create(server: &TestServer, who: &Session, title: &str) -> reqwest::Response {
+async fn create(server: &TestServer, who: &AuthToken, title: &str) -> reqwest::Response {
     server.server_fn("create_post", json!({"title": title, "body": "from the SPA"}), Some(&who.token)).await
 }
 
@@ -13,18 +14,18 @@ async fn create(server: &TestServer, who: &Session, title: &str) -> reqwest::Res
 async fn posts_are_created_through_a_server_function_with_the_same_rules() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let post = expect_json(create(&server, &alice, "  Via the SPA ").await, 200).await;
-    assert_eq!((post["title"].clone(), post["author_username"].clone()), (json!("Via the SPA"), json!("alice")));
+    let post: Post = expect(create(&server, &alice, "  Via the SPA ").await, 200).await;
+    assert_eq!((post.title.as_str(), post.author_username.as_str()), ("Via the SPA", "alice"));
     assert_error(create(&server, &alice, "ab").await, 400, "Title must be 3-200 characters").await;
     let anonymous = server.server_fn("create_post", json!({"title": "Hello", "body": "x"}), None).await;
     assert_error(anonymous, 401, "Authorization token required").await;
 
-    let id = post["id"].clone();
-    let read = expect_json(server.server_fn("get_post", json!({"id": id}), Some(&alice.token)).await, 200).await;
-    assert_eq!(read["comments"], json!([]));
+    let read = server.server_fn("get_post", json!({"id": post.id}), Some(&alice.token)).await;
+    let read: PostWithComments = expect(read, 200).await;
+    assert_eq!(read, PostWithComments { post, comments: vec![] }, "the post as created, without comments");
     let listed = server.server_fn("list_posts", json!({"query": {"limit": "5"}}), Some(&alice.token)).await;
-    let listed = expect_json(listed, 200).await;
-    assert_eq!((listed["total"].clone(), listed["limit"].clone()), (json!(1), json!(5)));
+    let listed: PostPage = expect(listed, 200).await;
+    assert_eq!((listed.total, listed.limit), (1, 5));
     let bad_page = server.server_fn("list_posts", json!({"query": {"page": "0"}}), Some(&alice.token)).await;
     assert_error(bad_page, 400, "page must be a whole number of at least 1").await;
 }
@@ -34,12 +35,12 @@ async fn edits_and_deletes_through_server_functions_enforce_ownership() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Alice's", "body").await["id"].clone();
+    let id = server.post_as(&alice, "Alice's", "body").await.id;
 
     let hijack = server.server_fn("update_post", json!({"id": id, "title": "Bob's now"}), Some(&bob.token)).await;
     assert_error(hijack, 403, "You can only edit your own posts").await;
     let edited = server.server_fn("update_post", json!({"id": id, "body": "edited"}), Some(&alice.token)).await;
-    assert_eq!(expect_json(edited, 200).await["body"], "edited");
+    assert_eq!(expect::<Post>(edited, 200).await.body, "edited");
     let missing = server.server_fn("update_post", json!({"id": 999, "title": "Whatever"}), Some(&alice.token)).await;
     assert_error(missing, 404, "Post not found").await;
 
@@ -55,15 +56,18 @@ async fn upvotes_through_server_functions_match_rest() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Vote", "here").await["id"].clone();
+    let id = server.post_as(&alice, "Vote", "here").await.id;
     for _ in 0..2 {
-        let state = expect_json(server.server_fn("upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
-        assert_eq!(state, json!({"upvotes": 1, "upvoted": true}));
+        let state: UpvoteState =
+            expect(server.server_fn("upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
+        assert_eq!(state, UpvoteState { upvotes: 1, upvoted: true });
     }
-    let rest = expect_json(server.call("POST", &format!("/posts/{id}/upvote"), Some(&bob), None).await, 200).await;
-    assert_eq!(rest, json!({"upvotes": 1, "upvoted": true}), "one upvote per member across both doors");
-    let removed = expect_json(server.server_fn("remove_upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
-    assert_eq!(removed, json!({"upvotes": 0, "upvoted": false}));
+    let rest: UpvoteState =
+        expect(server.call("POST", &format!("/posts/{id}/upvote"), Some(&bob), None).await, 200).await;
+    assert_eq!(rest, UpvoteState { upvotes: 1, upvoted: true }, "one upvote per member across both doors");
+    let removed: UpvoteState =
+        expect(server.server_fn("remove_upvote", json!({"id": id}), Some(&bob.token)).await, 200).await;
+    assert_eq!(removed, UpvoteState { upvotes: 0, upvoted: false });
     assert_error(server.server_fn("upvote", json!({"id": 999}), Some(&bob.token)).await, 404, "Post not found").await;
 }
 
@@ -72,20 +76,21 @@ async fn comments_and_profiles_through_server_functions() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
-    let id = server.post_as(&alice, "Talk", "here").await["id"].clone();
+    let id = server.post_as(&alice, "Talk", "here").await.id;
     let comment = server.server_fn("add_comment", json!({"post_id": id, "body": "Hi!"}), Some(&bob.token)).await;
-    let comment = expect_json(comment, 200).await;
-    let cid = comment["id"].clone();
+    let comment: Comment = expect(comment, 200).await;
+    let cid = comment.id;
     let not_yours =
         server.server_fn("delete_comment", json!({"post_id": id, "comment_id": cid}), Some(&alice.token)).await;
     assert_error(not_yours, 403, "You can only delete your own comments").await;
-    let listed =
-        expect_json(server.server_fn("list_comments", json!({"post_id": id}), Some(&alice.token)).await, 200).await;
-    assert_eq!(listed[0]["body"], "Hi!");
+    let listed: Vec<Comment> =
+        expect(server.server_fn("list_comments", json!({"post_id": id}), Some(&alice.token)).await, 200).await;
+    assert_eq!(listed[0].body, "Hi!");
 
     let bio = server.server_fn("update_bio", json!({"bio": "Hello"}), Some(&bob.token)).await;
-    assert_eq!(expect_json(bio, 200).await["bio"], "Hello");
+    assert_eq!(expect::<Profile>(bio, 200).await.bio, "Hello");
     let uid = bob.user_id;
-    let profile = expect_json(server.server_fn("get_profile", json!({"id": uid}), Some(&alice.token)).await, 200).await;
-    assert_eq!((profile["username"].clone(), profile["bio"].clone()), (json!("bob"), json!("Hello")));
+    let profile: Profile =
+        expect(server.server_fn("get_profile", json!({"id": uid}), Some(&alice.token)).await, 200).await;
+    assert_eq!((profile.username.as_str(), profile.bio.as_str()), ("bob", "Hello"));
 }

@@ -4,34 +4,18 @@
 
 mod common;
 
+use app::model::{AuthToken, Member, Post, PostPage, PostWithComments};
 use common::database::TestDatabase;
-use common::process::{free_addr, spawn_bulletin, wait_until_healthy};
+use common::expect;
+use common::process::{Bulletin, free_addr, send_sigterm, wait_until_healthy};
 use futures_util::future::join_all;
-use reqwest::{Client, StatusCode};
+use reqwest::Client;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
-
-/// One `bulletin` process, killed when dropped.
-struct Instance {
-    base: String,
-    _process: Child,
-}
-
-impl Instance {
-    async fn start(database_url: &str) -> Instance {
-        let addr = free_addr();
-        let process = spawn_bulletin(database_url, &addr, &[], None).await;
-        Instance { base: format!("http://{addr}"), _process: process }
-    }
-
-    fn port(&self) -> &str {
-        self.base.rsplit(':').next().unwrap()
-    }
-}
 
 /// nginx running `deploy/bulletin.nginx.conf` with the instances' ports swapped in, stopped when dropped.
 struct Balancer {
@@ -44,7 +28,7 @@ impl Drop for Balancer {
     fn drop(&mut self) {
         // SIGTERM, not SIGKILL: the master then stops its workers too, instead of leaving them orphaned.
         if let Some(pid) = self.process.id() {
-            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+            send_sigterm(pid);
             for _ in 0..50 {
                 if matches!(self.process.try_wait(), Ok(Some(_))) {
                     break;
@@ -64,7 +48,7 @@ fn nginx_binary() -> PathBuf {
 }
 
 impl Balancer {
-    async fn start(instances: &[Instance]) -> Balancer {
+    async fn start(instances: &[Bulletin]) -> Balancer {
         let shipped =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/bulletin.nginx.conf"))
                 .expect("deploy/bulletin.nginx.conf");
@@ -115,7 +99,7 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
     let database = TestDatabase::fresh_postgres().await;
     let url = database.url();
     // Started together: their migrations race, and must not trip over each other.
-    let instances = join_all((0..3).map(|_| Instance::start(&url))).await;
+    let instances = join_all((0..3).map(|_| Bulletin::start(&url, &[]))).await;
     let balancer = Balancer::start(&instances).await;
     let http = Client::new();
     let [a, b, c] = [&instances[0], &instances[1], &instances[2]].map(|i| i.base.clone());
@@ -124,24 +108,21 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
     let response =
         post_json(&http, format!("{a}/auth/register"), None, json!({"username": "alice", "password": "long enough"}))
             .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let alice: Value = response.json().await.unwrap();
-    let token = alice["token"].as_str().unwrap();
+    let alice: AuthToken = expect(response, 201).await;
+    let token = alice.token.as_str();
     for other in [&b, &c] {
         let me = http.get(format!("{other}/auth/me")).bearer_auth(token).send().await.unwrap();
-        assert_eq!(me.status(), StatusCode::OK, "{other} refused A's token");
-        assert_eq!(me.json::<Value>().await.unwrap()["username"], "alice");
+        assert_eq!(me.status(), 200, "{other} refused A's token");
+        assert_eq!(expect::<Member>(me, 200).await.username, "alice");
     }
 
     // A post written through A is read at once through B and C.
     let response =
         post_json(&http, format!("{a}/posts"), Some(token), json!({"title": "Hello cluster", "body": "from A"})).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let post: Value = response.json().await.unwrap();
+    let post: Post = expect(response, 201).await;
     for other in [&b, &c] {
-        let read = http.get(format!("{other}/posts/{}", post["id"])).bearer_auth(token).send().await.unwrap();
-        assert_eq!(read.status(), StatusCode::OK);
-        assert_eq!(read.json::<Value>().await.unwrap()["title"], "Hello cluster");
+        let read = http.get(format!("{other}/posts/{}", post.id)).bearer_auth(token).send().await.unwrap();
+        assert_eq!(expect::<PostWithComments>(read, 200).await.post.title, "Hello cluster");
     }
 
     // Twenty registrations of one name, spread over the three instances: the database picks exactly one winner.
@@ -164,8 +145,8 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
             for n in 0..10 {
                 let body = json!({"title": format!("Client {client} post {n}"), "body": "through nginx"});
                 let response = post_json(&http, format!("{lb}/posts"), Some(token), body).await;
-                assert_eq!(response.status(), StatusCode::CREATED, "client {client} post {n}");
-                ids.push(response.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+                assert_eq!(response.status(), 201, "client {client} post {n}");
+                ids.push(expect::<Post>(response, 201).await.id);
             }
             ids
         }
@@ -181,11 +162,11 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
         if let Some(cursor) = &cursor {
             url.push_str(&format!("&cursor={cursor}"));
         }
-        let page: Value = http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-        assert_eq!(page["total"], 301);
-        listed.extend(page["posts"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()));
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
+        let page: PostPage = expect(http.get(url).bearer_auth(token).send().await.unwrap(), 200).await;
+        assert_eq!(page.total, 301);
+        listed.extend(page.posts.iter().map(|p| p.id));
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
             None => break,
         }
     }

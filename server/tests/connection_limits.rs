@@ -6,7 +6,7 @@ mod common;
 
 use common::TestServer;
 use common::database::TestDatabase;
-use common::process::{free_addr, spawn_bulletin};
+use common::process::Bulletin;
 use futures_util::future::join_all;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -90,9 +90,9 @@ async fn thousands_of_silent_sockets_cannot_keep_real_requests_out() {
     let own = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     let raised = rustix::process::Rlimit { current: own.maximum, maximum: own.maximum };
     rustix::process::setrlimit(rustix::process::Resource::Nofile, raised).unwrap();
-    let (database, addr) = (TestDatabase::fresh_sqlite(), free_addr());
-    let _server = spawn_bulletin(&database.url(), &addr, &[("REQUEST_TIMEOUT_SECONDS", "5")], Some(256)).await;
-    let base = format!("http://{addr}");
+    let database = TestDatabase::fresh_sqlite();
+    let server = Bulletin::start_with_file_limit(&database.url(), &[("REQUEST_TIMEOUT_SECONDS", "5")], 256).await;
+    let base = server.base.clone();
     // A fresh connection for every request, as new visitors arrive.
     let visitor =
         reqwest::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(10)).build().unwrap();

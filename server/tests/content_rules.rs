@@ -70,7 +70,7 @@ async fn titles_must_show_something_and_show_it_as_it_is() {
     }
     let post = server.post_as(&alice, "Fine title", "b").await;
     let edit = json!({"title": "\u{2067}abc\u{2069}"});
-    let path = format!("/posts/{}", post["id"]);
+    let path = format!("/posts/{}", post.id);
     assert_error(server.call("PATCH", &path, Some(&alice), Some(edit)).await, 400, reordered).await;
 }
 

@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::TestServer;
+use app::model::PostPage;
 use common::database::{TestDatabase, admin_url, with_database};
+use common::{TestServer, expect};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -151,13 +152,10 @@ async fn fault_database_outage_answers_503_then_recovers_without_restart() {
     let mut cursor = String::new();
     loop {
         let page = server.call("GET", &format!("/posts?limit=100&cursor={cursor}"), Some(&alice), None).await;
-        assert_eq!(page.status(), 200);
-        let page: Value = page.json().await.unwrap();
-        for post in page["posts"].as_array().unwrap() {
-            stored.insert(post["title"].as_str().unwrap().into(), post["body"].as_str().unwrap().into());
-        }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = next.to_owned(),
+        let page: PostPage = expect(page, 200).await;
+        stored.extend(page.posts.into_iter().map(|post| (post.title, post.body)));
+        match page.next_cursor {
+            Some(next) => cursor = next,
             None => break,
         }
     }

@@ -2,18 +2,18 @@
 
 mod common;
 
-use common::{Session, TestServer, assert_error, expect_json};
-use serde_json::{Value, json};
+use app::model::{AuthToken, PostPage};
+use common::{TestServer, assert_error, expect};
 
-async fn feed(server: &TestServer, who: &Session, query: &str) -> Value {
-    expect_json(server.call("GET", &format!("/posts{query}"), Some(who), None).await, 200).await
+async fn feed(server: &TestServer, who: &AuthToken, query: &str) -> PostPage {
+    expect(server.call("GET", &format!("/posts{query}"), Some(who), None).await, 200).await
 }
 
-fn titles(page: &Value) -> Vec<String> {
-    page["posts"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect()
+fn titles(page: &PostPage) -> Vec<String> {
+    page.posts.iter().map(|p| p.title.clone()).collect()
 }
 
-async fn seed(server: &TestServer, who: &Session, count: usize) {
+async fn seed(server: &TestServer, who: &AuthToken, count: usize) {
     for i in 0..count {
         server.post_as(who, &format!("Post {i:03}"), "body").await;
     }
@@ -26,8 +26,8 @@ async fn the_feed_is_newest_first_with_paging_metadata() {
     seed(&server, &alice, 3).await;
     let page = feed(&server, &alice, "").await;
     assert_eq!(titles(&page), ["Post 002", "Post 001", "Post 000"]);
-    assert_eq!((page["total"].clone(), page["page"].clone(), page["limit"].clone()), (json!(3), json!(1), json!(20)));
-    assert_eq!(page["next_cursor"], Value::Null, "a single page has no next cursor");
+    assert_eq!((page.total, page.page, page.limit), (3, 1, 20));
+    assert_eq!(page.next_cursor, None, "a single page has no next cursor");
 }
 
 #[tokio::test]
@@ -37,13 +37,10 @@ async fn offset_pages_and_the_limit_clamp() {
     seed(&server, &alice, 5).await;
     let second = feed(&server, &alice, "?page=2&limit=2").await;
     assert_eq!(titles(&second), ["Post 002", "Post 001"]);
-    assert_eq!(
-        (second["page"].clone(), second["limit"].clone(), second["total"].clone()),
-        (json!(2), json!(2), json!(5))
-    );
+    assert_eq!((second.page, second.limit, second.total), (2, 2, 5));
     let last = feed(&server, &alice, "?page=3&limit=2").await;
-    assert_eq!((titles(&last), last["next_cursor"].clone()), (vec!["Post 000".to_owned()], Value::Null));
-    assert_eq!(feed(&server, &alice, "?limit=1000").await["limit"], 100);
+    assert_eq!((titles(&last), last.next_cursor), (vec!["Post 000".to_owned()], None));
+    assert_eq!(feed(&server, &alice, "?limit=1000").await.limit, 100);
 }
 
 #[tokio::test]
@@ -68,12 +65,7 @@ async fn top_sorts_by_upvotes_then_newest() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     seed(&server, &alice, 3).await;
-    let ids: Vec<i64> = feed(&server, &alice, "").await["posts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["id"].as_i64().unwrap())
-        .collect();
+    let ids: Vec<i64> = feed(&server, &alice, "").await.posts.iter().map(|p| p.id).collect();
     // ids are newest first: [Post 002, Post 001, Post 000]. Give Post 000 two votes and Post 001 one.
     for (who, id) in [(&alice, ids[2]), (&bob, ids[2]), (&bob, ids[1])] {
         server.call("POST", &format!("/posts/{id}/upvote"), Some(who), None).await;
@@ -90,10 +82,7 @@ async fn search_matches_title_or_body_case_insensitively() {
     server.post_as(&alice, "Cooking", "pasta").await;
     server.post_as(&alice, "Percent 100% sure", "wild_card").await;
     let found = feed(&server, &alice, "?q=rust").await;
-    assert_eq!(
-        (titles(&found), found["total"].clone()),
-        (vec!["Gardening".to_owned(), "Rust tips".to_owned()], json!(2))
-    );
+    assert_eq!((titles(&found), found.total), (vec!["Gardening".to_owned(), "Rust tips".to_owned()], 2));
     assert_eq!(titles(&feed(&server, &alice, "?q=%25").await), ["Percent 100% sure"], "% is literal, not a wildcard");
     assert_eq!(titles(&feed(&server, &alice, "?q=_").await), ["Percent 100% sure"], "_ is literal, not a wildcard");
 }
@@ -101,7 +90,7 @@ async fn search_matches_title_or_body_case_insensitively() {
 /// Follows next_cursor to the end, returning every title seen.
 async fn walk(
     server: &TestServer,
-    who: &Session,
+    who: &AuthToken,
     first: &str,
     mut between_pages: impl AsyncFnMut(usize),
 ) -> Vec<String> {
@@ -111,7 +100,7 @@ async fn walk(
     loop {
         seen.extend(titles(&page));
         pages += 1;
-        let Some(cursor) = page["next_cursor"].as_str().map(str::to_owned) else { break };
+        let Some(cursor) = page.next_cursor.clone() else { break };
         between_pages(pages).await;
         let sep = if first.is_empty() { "?" } else { "&" };
         page = feed(server, who, &format!("{first}{sep}cursor={cursor}")).await;
@@ -154,15 +143,15 @@ async fn the_total_stays_exact_through_creates_and_deletes_without_counting() {
     let first = server.post_as(&alice, "Alpha one", "body").await;
     server.post_as(&bob, "Beta two", "body").await;
     server.post_as(&alice, "Alpha three", "body").await;
-    assert_eq!(feed(&server, &alice, "").await["total"], 3);
-    let deleted = server.call("DELETE", &format!("/posts/{}", first["id"]), Some(&alice), None).await;
+    assert_eq!(feed(&server, &alice, "").await.total, 3);
+    let deleted = server.call("DELETE", &format!("/posts/{}", first.id), Some(&alice), None).await;
     assert_eq!(deleted.status(), 204);
-    assert_eq!(feed(&server, &bob, "").await["total"], 2);
-    assert_eq!(feed(&server, &bob, "?q=alpha").await["total"], 1, "a search counts its own matches");
+    assert_eq!(feed(&server, &bob, "").await.total, 2);
+    assert_eq!(feed(&server, &bob, "?q=alpha").await.total, 1, "a search counts its own matches");
     // A refused delete (not the author) changes nothing.
-    let bobs_post = format!("/posts/{}", first["id"].as_i64().unwrap() + 1);
+    let bobs_post = format!("/posts/{}", first.id + 1);
     assert_eq!(server.call("DELETE", &bobs_post, Some(&alice), None).await.status(), 403);
-    assert_eq!(feed(&server, &alice, "").await["total"], 2);
+    assert_eq!(feed(&server, &alice, "").await.total, 2);
 }
 
 #[tokio::test]
@@ -176,8 +165,8 @@ async fn deep_offset_pages_are_the_same_rows_as_walking_the_cursor() {
         loop {
             let page = feed(&server, &alice, &format!("?limit=4&sort={sort}&cursor={cursor}")).await;
             walked.extend(titles(&page));
-            match page["next_cursor"].as_str() {
-                Some(next) => cursor = next.to_owned(),
+            match page.next_cursor {
+                Some(next) => cursor = next,
                 None => break,
             }
         }

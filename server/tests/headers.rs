@@ -90,9 +90,25 @@ async fn pages_carry_a_strict_content_security_policy_with_a_fresh_nonce_on_ever
 
 #[tokio::test]
 async fn json_and_static_responses_need_no_page_policy() {
+    // A page policy restricts what a page's scripts may do; JSON and scripts/stylesheets are not pages, and the
+    // pages' per-request nonce on them would be noise. Every kind of non-page answer, success and error.
     let server = TestServer::start().await;
-    let health = server.http.get(server.url("/healthz")).send().await.unwrap();
-    assert!(!health.headers().contains_key("content-security-policy"));
+    let get = |path: &str| server.http.get(server.url(path)).send();
+    let answers = [
+        ("REST 200", get("/healthz").await.unwrap()),
+        ("REST 401", get("/posts").await.unwrap()),
+        ("REST 404", get("/posts/nope/at/all").await.unwrap()),
+        ("REST 405", server.http.put(server.url("/posts")).send().await.unwrap()),
+        ("the OpenAPI document", get("/openapi.json").await.unwrap()),
+        ("the viewer's script", get("/docs/viewer.js").await.unwrap()),
+        ("the viewer's stylesheet", get("/docs/viewer.css").await.unwrap()),
+        ("server function 401", server.server_fn("me", json!({}), None).await),
+    ];
+    for (kind, response) in answers {
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(!content_type.starts_with("text/html"), "{kind} is not a page: {content_type}");
+        assert!(!response.headers().contains_key("content-security-policy"), "{kind}");
+    }
 }
 
 #[tokio::test]

@@ -2,13 +2,9 @@
 
 mod common;
 
-use common::{TestServer, assert_error, expect_json};
-use serde_json::{Value, json};
-
-fn is_rfc3339_utc(text: &Value) -> bool {
-    let text = text.as_str().unwrap_or_default();
-    text.len() == 24 && text.ends_with('Z') && text.as_bytes()[10] == b'T'
-}
+use app::model::{Comment, Post, PostWithComments, UpvoteState};
+use common::{TestServer, assert_error, expect, is_rfc3339_utc};
+use serde_json::json;
 
 #[tokio::test]
 async fn every_posts_route_needs_a_token() {
@@ -41,16 +37,11 @@ async fn creating_a_post_returns_201_with_the_full_post() {
     let response = server
         .call("POST", "/posts", Some(&alice), Some(json!({"title": "  Hello board  ", "body": " First! "})))
         .await;
-    let post = expect_json(response, 201).await;
-    assert_eq!(post["title"], "Hello board");
-    assert_eq!(post["body"], "First!");
-    assert_eq!(post["user_id"], alice.user_id);
-    assert_eq!(post["author_username"], "alice");
-    assert_eq!(
-        (post["upvotes"].clone(), post["comment_count"].clone(), post["viewer_upvoted"].clone()),
-        (json!(0), json!(0), json!(false))
-    );
-    assert!(is_rfc3339_utc(&post["created_at"]) && is_rfc3339_utc(&post["updated_at"]), "{post}");
+    let post: Post = expect(response, 201).await;
+    assert_eq!((post.title.as_str(), post.body.as_str()), ("Hello board", "First!"));
+    assert_eq!((post.user_id, post.author_username.as_str()), (alice.user_id, "alice"));
+    assert_eq!((post.upvotes, post.comment_count, post.viewer_upvoted), (0, 0, false));
+    assert!(is_rfc3339_utc(&post.created_at) && is_rfc3339_utc(&post.updated_at), "{post:?}");
 }
 
 #[tokio::test]
@@ -60,16 +51,16 @@ async fn fields_a_client_must_not_set_are_ignored() {
     let bob = server.member("bob").await;
     let sneaky = json!({"title": "Mine", "body": "text", "id": 999, "user_id": bob.user_id, "upvotes": 1000,
                         "comment_count": 5, "created_at": "2000-01-01T00:00:00.000Z", "author_username": "bob"});
-    let post = expect_json(server.call("POST", "/posts", Some(&alice), Some(sneaky)).await, 201).await;
-    assert_ne!(post["id"], 999);
-    assert_eq!((post["user_id"].clone(), post["author_username"].clone()), (json!(alice.user_id), json!("alice")));
-    assert_eq!(post["upvotes"], 0);
-    assert_ne!(post["created_at"], "2000-01-01T00:00:00.000Z");
+    let post: Post = expect(server.call("POST", "/posts", Some(&alice), Some(sneaky)).await, 201).await;
+    assert_ne!(post.id, 999);
+    assert_eq!((post.user_id, post.author_username.as_str()), (alice.user_id, "alice"));
+    assert_eq!(post.upvotes, 0);
+    assert_ne!(post.created_at, "2000-01-01T00:00:00.000Z");
 
     let patch = json!({"title": "Still mine", "user_id": bob.user_id, "upvotes": 50});
-    let path = format!("/posts/{}", post["id"]);
-    let edited = expect_json(server.call("PATCH", &path, Some(&alice), Some(patch)).await, 200).await;
-    assert_eq!((edited["user_id"].clone(), edited["upvotes"].clone()), (json!(alice.user_id), json!(0)));
+    let path = format!("/posts/{}", post.id);
+    let edited: Post = expect(server.call("PATCH", &path, Some(&alice), Some(patch)).await, 200).await;
+    assert_eq!((edited.user_id, edited.upvotes), (alice.user_id, 0));
 }
 
 #[tokio::test]
@@ -96,17 +87,18 @@ async fn a_post_is_read_with_its_comments_oldest_first() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     let post = server.post_as(&alice, "Topic", "Discuss").await;
-    let comments = format!("/posts/{}/comments", post["id"]);
+    let comments = format!("/posts/{}/comments", post.id);
     for (who, text) in [(&bob, "first"), (&alice, "second"), (&bob, "third")] {
-        expect_json(server.call("POST", &comments, Some(who), Some(json!({"body": text}))).await, 201).await;
+        expect::<Comment>(server.call("POST", &comments, Some(who), Some(json!({"body": text}))).await, 201).await;
     }
-    let read = expect_json(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await, 200).await;
-    assert_eq!(read["title"], "Topic");
-    assert_eq!(read["comment_count"], 3);
-    let bodies: Vec<&str> = read["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    let read: PostWithComments =
+        expect(server.call("GET", &format!("/posts/{}", post.id), Some(&bob), None).await, 200).await;
+    assert_eq!(read.post.title, "Topic");
+    assert_eq!(read.post.comment_count, 3);
+    let bodies: Vec<&str> = read.comments.iter().map(|c| c.body.as_str()).collect();
     assert_eq!(bodies, ["first", "second", "third"]);
-    assert_eq!(read["comments"][0]["author_username"], "bob");
-    assert!(is_rfc3339_utc(&read["comments"][0]["created_at"]));
+    assert_eq!(read.comments[0].author_username, "bob");
+    assert!(is_rfc3339_utc(&read.comments[0].created_at), "{}", read.comments[0].created_at);
 }
 
 #[tokio::test]
@@ -130,21 +122,18 @@ async fn only_the_author_may_edit_and_the_post_stays_unchanged_otherwise() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     let post = server.post_as(&alice, "Original", "Body").await;
-    let path = format!("/posts/{}", post["id"]);
+    let path = format!("/posts/{}", post.id);
 
     let refused = server.call("PATCH", &path, Some(&bob), Some(json!({"title": "Hijacked"}))).await;
     assert_error(refused, 403, "You can only edit your own posts").await;
-    let unchanged = expect_json(server.call("GET", &path, Some(&alice), None).await, 200).await;
-    assert_eq!(
-        (unchanged["title"].clone(), unchanged["updated_at"].clone()),
-        (json!("Original"), post["updated_at"].clone())
-    );
+    let unchanged: PostWithComments = expect(server.call("GET", &path, Some(&alice), None).await, 200).await;
+    assert_eq!(unchanged.post, post, "the post as created, title and updated_at included");
 
-    let edited =
-        expect_json(server.call("PATCH", &path, Some(&alice), Some(json!({"body": "New body"}))).await, 200).await;
-    assert_eq!((edited["title"].clone(), edited["body"].clone()), (json!("Original"), json!("New body")));
-    assert!(edited["updated_at"].as_str() > post["updated_at"].as_str(), "updated_at moved: {edited}");
-    assert_eq!(edited["created_at"], post["created_at"]);
+    let edited: Post =
+        expect(server.call("PATCH", &path, Some(&alice), Some(json!({"body": "New body"}))).await, 200).await;
+    assert_eq!((edited.title.as_str(), edited.body.as_str()), ("Original", "New body"));
+    assert!(edited.updated_at > post.updated_at, "updated_at moved: {edited:?}");
+    assert_eq!(edited.created_at, post.created_at);
 
     let invalid = server.call("PATCH", &path, Some(&alice), Some(json!({"title": "no"}))).await;
     assert_error(invalid, 400, "Title must be 3-200 characters").await;
@@ -158,7 +147,7 @@ async fn only_the_author_may_delete_and_everything_goes_with_the_post() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     let post = server.post_as(&alice, "Doomed", "Body").await;
-    let path = format!("/posts/{}", post["id"]);
+    let path = format!("/posts/{}", post.id);
     server.call("POST", &format!("{path}/comments"), Some(&bob), Some(json!({"body": "hi"}))).await;
     server.call("POST", &format!("{path}/upvote"), Some(&bob), None).await;
 
@@ -180,23 +169,24 @@ async fn upvotes_count_once_per_member_and_can_be_withdrawn() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     let post = server.post_as(&alice, "Vote", "for me").await;
-    let upvote = format!("/posts/{}/upvote", post["id"]);
+    let upvote = format!("/posts/{}/upvote", post.id);
+    let state = |upvotes: i64, upvoted: bool| UpvoteState { upvotes, upvoted };
 
-    let first = expect_json(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
-    assert_eq!(first, json!({"upvotes": 1, "upvoted": true}));
-    let again = expect_json(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
-    assert_eq!(again, json!({"upvotes": 1, "upvoted": true}), "idempotent per member");
-    let alices = expect_json(server.call("POST", &upvote, Some(&alice), None).await, 200).await;
-    assert_eq!(alices, json!({"upvotes": 2, "upvoted": true}));
+    let first: UpvoteState = expect(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(first, state(1, true));
+    let again: UpvoteState = expect(server.call("POST", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(again, state(1, true), "idempotent per member");
+    let alices: UpvoteState = expect(server.call("POST", &upvote, Some(&alice), None).await, 200).await;
+    assert_eq!(alices, state(2, true));
 
-    let seen_by_bob =
-        expect_json(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await, 200).await;
-    assert_eq!((seen_by_bob["upvotes"].clone(), seen_by_bob["viewer_upvoted"].clone()), (json!(2), json!(true)));
+    let seen_by_bob: PostWithComments =
+        expect(server.call("GET", &format!("/posts/{}", post.id), Some(&bob), None).await, 200).await;
+    assert_eq!((seen_by_bob.post.upvotes, seen_by_bob.post.viewer_upvoted), (2, true));
 
-    let withdrawn = expect_json(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
-    assert_eq!(withdrawn, json!({"upvotes": 1, "upvoted": false}));
-    let twice = expect_json(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
-    assert_eq!(twice, json!({"upvotes": 1, "upvoted": false}));
+    let withdrawn: UpvoteState = expect(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(withdrawn, state(1, false));
+    let twice: UpvoteState = expect(server.call("DELETE", &upvote, Some(&bob), None).await, 200).await;
+    assert_eq!(twice, state(1, false));
     assert_error(server.call("DELETE", "/posts/999/upvote", Some(&bob), None).await, 404, "Post not found").await;
 }
 
@@ -206,7 +196,7 @@ async fn comments_are_validated_and_only_their_author_may_delete_them() {
     let alice = server.member("alice").await;
     let bob = server.member("bob").await;
     let post = server.post_as(&alice, "Topic", "Body").await;
-    let comments = format!("/posts/{}/comments", post["id"]);
+    let comments = format!("/posts/{}/comments", post.id);
 
     assert_error(
         server.call("POST", &comments, Some(&bob), Some(json!({"body": "  "}))).await,
@@ -219,17 +209,14 @@ async fn comments_are_validated_and_only_their_author_may_delete_them() {
     let missing_post = server.call("POST", "/posts/999/comments", Some(&bob), Some(json!({"body": "hi"}))).await;
     assert_error(missing_post, 404, "Post not found").await;
 
-    let comment =
-        expect_json(server.call("POST", &comments, Some(&bob), Some(json!({"body": " Nice "}))).await, 201).await;
-    assert_eq!(
-        (comment["body"].clone(), comment["post_id"].clone(), comment["user_id"].clone()),
-        (json!("Nice"), post["id"].clone(), json!(bob.user_id))
-    );
-    assert_eq!(comment["author_username"], "bob");
-    let listed = expect_json(server.call("GET", &comments, Some(&alice), None).await, 200).await;
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let comment: Comment =
+        expect(server.call("POST", &comments, Some(&bob), Some(json!({"body": " Nice "}))).await, 201).await;
+    assert_eq!((comment.body.as_str(), comment.post_id, comment.user_id), ("Nice", post.id, bob.user_id));
+    assert_eq!(comment.author_username, "bob");
+    let listed: Vec<Comment> = expect(server.call("GET", &comments, Some(&alice), None).await, 200).await;
+    assert_eq!(listed, std::slice::from_ref(&comment), "the one comment, as it was answered");
 
-    let one = format!("{comments}/{}", comment["id"]);
+    let one = format!("{comments}/{}", comment.id);
     assert_error(server.call("DELETE", &one, Some(&alice), None).await, 403, "You can only delete your own comments")
         .await;
     assert_eq!(server.call("DELETE", &one, Some(&bob), None).await.status(), 204);
@@ -258,7 +245,7 @@ async fn unknown_api_routes_are_json_404_and_wrong_methods_405() {
 async fn ids_are_written_one_way_only() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let id = server.post_as(&alice, "The one", "body").await["id"].as_i64().unwrap();
+    let id = server.post_as(&alice, "The one", "body").await.id;
     assert_eq!(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await.status(), 200);
     for other_spelling in [format!("+{id}"), format!("0{id}"), format!("%2B{id}")] {
         let path = format!("/posts/{other_spelling}");
@@ -272,8 +259,7 @@ async fn ids_are_written_one_way_only() {
 async fn text_with_nul_is_a_400_on_every_backend_never_a_500() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let post = server.post_as(&alice, "Clean title", "clean body").await;
-    let id = post["id"].as_i64().unwrap();
+    let id = server.post_as(&alice, "Clean title", "clean body").await.id;
     let cases = [
         ("POST", "/posts".to_owned(), json!({"title": "Nul\u{0}title", "body": "x"}), "Title"),
         ("POST", "/posts".to_owned(), json!({"title": "Fine", "body": "nul\u{0}"}), "Body"),
@@ -287,8 +273,9 @@ async fn text_with_nul_is_a_400_on_every_backend_never_a_500() {
     }
     let search = server.call("GET", "/posts?q=a%00b", Some(&alice), None).await;
     assert_error(search, 400, "q must not contain NUL characters").await;
-    let unchanged = expect_json(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await, 200).await;
-    assert_eq!(unchanged["body"], "clean body");
+    let unchanged: PostWithComments =
+        expect(server.call("GET", &format!("/posts/{id}"), Some(&alice), None).await, 200).await;
+    assert_eq!(unchanged.post.body, "clean body");
 }
 
 // Regressions found by schemathesis (`make fuzz`): requests the published contract calls invalid were accepted.
@@ -298,11 +285,11 @@ async fn a_patch_that_sends_null_for_a_field_is_refused_not_treated_as_absent() 
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let post = server.post_as(&alice, "Title", "Body").await;
-    let path = format!("/posts/{}", post["id"]);
+    let path = format!("/posts/{}", post.id);
     let null_body = server.call("PATCH", &path, Some(&alice), Some(json!({"title": "New title", "body": null}))).await;
     assert_eq!(null_body.status(), 400);
-    let unchanged = expect_json(server.call("GET", &path, Some(&alice), None).await, 200).await;
-    assert_eq!(unchanged["title"], "Title", "nothing was applied");
+    let unchanged: PostWithComments = expect(server.call("GET", &path, Some(&alice), None).await, 200).await;
+    assert_eq!(unchanged.post, post, "nothing was applied");
 }
 
 #[tokio::test]

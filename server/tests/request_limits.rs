@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::database::TestDatabase;
+use common::process::Bulletin;
 use common::{TestServer, assert_error};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -92,8 +94,9 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
 
 #[tokio::test]
 async fn sigterm_lets_requests_in_flight_finish_then_exits() {
-    let (database, addr) = (common::database::TestDatabase::fresh_sqlite(), common::process::free_addr());
-    let mut process = common::process::spawn_bulletin(&database.url(), &addr, &[], None).await;
+    let database = TestDatabase::fresh_sqlite();
+    let mut process = Bulletin::start(&database.url(), &[]).await;
+    let addr = process.addr.clone();
 
     // A registration whose body is half sent when the signal arrives.
     let body = r#"{"username":"draining","password":"long enough"}"#;
@@ -105,8 +108,7 @@ async fn sigterm_lets_requests_in_flight_finish_then_exits() {
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let pid = process.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    process.terminate();
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // New connections are refused while the old request is still being served.
@@ -116,6 +118,6 @@ async fn sigterm_lets_requests_in_flight_finish_then_exits() {
     tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await.unwrap().unwrap();
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
-    let status = tokio::time::timeout(Duration::from_secs(10), process.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(10), process.exited()).await.unwrap();
     assert!(status.success(), "exit status {status}");
 }

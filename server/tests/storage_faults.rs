@@ -5,10 +5,11 @@
 
 mod common;
 
+use app::model::{AuthToken, Comment, Member, UpvoteState};
 use common::database::{TestDatabase, admin_url};
 use common::ledger::{Actor, Api, Record, prepare, tally, verify, write_everything};
-use common::process::{free_addr, spawn_bulletin};
-use common::{SECRET, TestServer};
+use common::process::Bulletin;
+use common::{SECRET, TestServer, claims_of, expect, now, sign};
 use futures_util::future::join_all;
 use serde_json::json;
 use sqlx::Connection;
@@ -64,8 +65,7 @@ impl Drop for SmallDisk {
 /// stopped answering meanwhile.
 async fn cast(api: &Api, round: u32, count: u32) -> Option<(String, Vec<Actor>)> {
     let credentials = json!({"username": format!("auditor_{round:03}"), "password": "the auditor's password"});
-    let auditor =
-        api.setup("POST", "/auth/register", None, Some(credentials), 201).await?["token"].as_str()?.to_owned();
+    let auditor = api.setup_as::<AuthToken>("POST", "/auth/register", None, Some(credentials), 201).await?.token;
     let mut actors = Vec::new();
     for i in 0..count {
         actors.push(prepare(api, &auditor, &format!("{round:03}_{i:03}")).await?);
@@ -113,9 +113,9 @@ async fn fault_sqlite_on_a_full_disk_every_write_commits_or_answers_503() {
     verify(&api, &auditor, &records).await;
 
     // The next person to register after space is back is themselves, whatever ids the refused ones would have had.
-    let (token, user_id) = api.register("after_the_fault", "a fine password").await;
-    let me = api.expect("GET", "/auth/me", Some(&token), None, 200).await;
-    assert_eq!((me["userId"].as_i64(), me["username"].as_str()), (Some(user_id), Some("after_the_fault")));
+    let after = api.register("after_the_fault", "a fine password").await;
+    let me: Member = api.expect_as("GET", "/auth/me", Some(&after.token), None, 200).await;
+    assert_eq!(me, Member { user_id: after.user_id, username: "after_the_fault".into() });
 
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut check).await.unwrap();
     assert_eq!(integrity, "ok");
@@ -161,9 +161,8 @@ async fn fault_postgres_turned_read_only_every_write_answers_503_and_nothing_cha
 async fn fault_sigkill_in_the_middle_of_writing_loses_no_acknowledged_write() {
     let database = TestDatabase::fresh_sqlite();
     let url = database.url();
-    let addr = free_addr();
-    let mut server = spawn_bulletin(&url, &addr, &[], None).await;
-    let api = Api::new(&format!("http://{addr}"));
+    let mut server = Bulletin::start(&url, &[]).await;
+    let api = Api::new(&server.base);
 
     // Rounds of every kind of write from 4 members at once, until the server is killed under them.
     let mut rounds = Vec::new();
@@ -180,14 +179,14 @@ async fn fault_sigkill_in_the_middle_of_writing_loses_no_acknowledged_write() {
     };
     let killing = async {
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        server.start_kill().unwrap(); // SIGKILL
-        server.wait().await.unwrap();
+        server.kill(); // SIGKILL
+        server.exited().await;
     };
     tokio::time::timeout(Duration::from_secs(60), async { tokio::join!(writing, killing) })
         .await
         .expect("the writers noticed the kill");
 
-    let _restarted = spawn_bulletin(&url, &addr, &[], None).await;
+    let _restarted = Bulletin::start_at(&url, &server.addr, &[]).await;
     let all: Vec<&Record> = rounds.iter().flat_map(|(_, records)| records).collect();
     let acknowledged = all.iter().filter(|r| r.acknowledged()).count();
     eprintln!("SIGKILL after {} rounds: {acknowledged} writes acknowledged before it", rounds.len());
@@ -204,12 +203,12 @@ async fn fault_below_the_storage_reserve_adding_data_is_refused_while_reading_de
     }
     let server = TestServer::start_with(&[("STORAGE_RESERVE_MB", "0")]).await;
     let alice = server.member("alice").await;
-    let post = server.post_as(&alice, "Made before the disk filled", "body").await["id"].as_i64().unwrap();
-    let other = server.post_as(&alice, "Another post", "body").await["id"].as_i64().unwrap();
+    let post = server.post_as(&alice, "Made before the disk filled", "body").await.id;
+    let other = server.post_as(&alice, "Another post", "body").await.id;
     let comment = json!({"body": "a comment"});
     let comment = server.call("POST", &format!("/posts/{post}/comments"), Some(&alice), Some(comment)).await;
-    let comment = common::expect_json(comment, 201).await["id"].as_i64().unwrap();
-    common::expect_json(server.call("POST", &format!("/posts/{post}/upvote"), Some(&alice), None).await, 200).await;
+    let comment = expect::<Comment>(comment, 201).await.id;
+    expect::<UpvoteState>(server.call("POST", &format!("/posts/{post}/upvote"), Some(&alice), None).await, 200).await;
 
     // The same database, served with a reserve larger than any disk: free space is always below it.
     let full = server.second_instance(&[("STORAGE_RESERVE_MB", "1073741824")]).await;
@@ -233,12 +232,8 @@ async fn fault_below_the_storage_reserve_adding_data_is_refused_while_reading_de
     api.expect("DELETE", &format!("/posts/{post}/comments/{comment}"), token, None, 204).await;
     api.expect("DELETE", &format!("/posts/{post}"), token, None, 204).await;
     let change = json!({"current_password": "long enough", "new_password": "another long one"});
-    let fresh = api.expect("PATCH", "/auth/password", token, Some(change), 200).await;
-    api.expect("POST", "/auth/logout-all", fresh["token"].as_str(), None, 204).await;
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    let fresh: AuthToken = api.expect_as("PATCH", "/auth/password", token, Some(change), 200).await;
+    api.expect("POST", "/auth/logout-all", Some(&fresh.token), None, 204).await;
 }
 
 #[tokio::test]
@@ -246,18 +241,18 @@ async fn a_token_names_one_account_forever_even_if_its_id_is_handed_out_again() 
     let server = TestServer::start().await;
     let first = server.member("first_member").await;
     // The token a registration that never committed would have carried: the next id, in the generation every
-    // account used to start with.
+    // account used to start with, and every other claim a token needs.
     let next_id = first.user_id + 1;
-    let claims = json!({"sub": next_id.to_string(), "userId": next_id, "username": "phantom",
-        "iat": now(), "exp": now() + 600, "gen": 0, "auth_time": now()});
-    let phantom = jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap();
+    let claims = json!({"sub": next_id.to_string(), "iat": now(), "exp": now() + 600, "gen": 0,
+        "auth_time": now(), "sid": "0123456789abcdef0123456789abcdef"});
+    let phantom = sign(&claims, SECRET);
     let second = server.member("second_member").await;
     assert_eq!(second.user_id, next_id, "the id was handed out");
     let response = server.me(Some(&format!("Bearer {phantom}"))).await;
     assert_eq!(response.status(), 401, "a token issued for nobody must not work for the member who got its id");
+    // What keeps it out is the generation alone: in the member's own, the same claims would be accepted.
+    let mut in_their_generation = claims;
+    in_their_generation["gen"] = claims_of(&second.token)["gen"].clone();
+    let response = server.me(Some(&format!("Bearer {}", sign(&in_their_generation, SECRET)))).await;
+    assert_eq!(response.status(), 200, "the phantom's other claims are those of a valid token");
 }

@@ -3,24 +3,11 @@
 
 mod common;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{SECRET, Session, TestServer, assert_error, assert_limited, expect_json};
+use app::model::{AuthToken, Post};
+use common::{SECRET, TestServer, assert_error, assert_limited, changed, claims_of, expect, now, sign};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-fn claims(token: &str) -> Value {
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token.split('.').nth(1).unwrap()).unwrap()).unwrap()
-}
-
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-}
-
-fn with_token(session: &Session, token: &str) -> Session {
-    Session { token: token.to_owned(), ..session.clone() }
-}
+use std::time::{Duration, Instant};
 
 async fn refresh(server: &TestServer, token: Option<&str>) -> reqwest::Response {
     let mut request = server.http.post(server.url("/auth/refresh"));
@@ -34,8 +21,9 @@ async fn refresh(server: &TestServer, token: Option<&str>) -> reqwest::Response 
 async fn tokens_live_one_hour_unless_configured() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let claims = claims(&alice.token);
+    let claims = claims_of(&alice.token);
     assert_eq!(claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(), 3600);
+    assert_eq!(alice.expires_in, 3600, "and the answer says so");
 }
 
 #[tokio::test]
@@ -44,19 +32,18 @@ async fn refresh_returns_a_fresh_token_for_the_same_member_through_both_doors() 
     let alice = server.member("alice").await;
     tokio::time::sleep(Duration::from_millis(1100)).await; // so the new token's iat differs
 
-    let body = expect_json(refresh(&server, Some(&alice.token)).await, 200).await;
-    assert_eq!((body["userId"].as_i64(), body["username"].as_str()), (Some(alice.user_id), Some("alice")));
-    let fresh = body["token"].as_str().unwrap();
-    let (old, new) = (claims(&alice.token), claims(fresh));
+    let fresh: AuthToken = expect(refresh(&server, Some(&alice.token)).await, 200).await;
+    assert_eq!((fresh.user_id, fresh.username.as_str()), (alice.user_id, "alice"));
+    let (old, new) = (claims_of(&alice.token), claims_of(&fresh.token));
     assert!(new["exp"].as_u64() > old["exp"].as_u64(), "{old} → {new}");
     assert_eq!(new["auth_time"], old["auth_time"], "refreshing does not count as typing the password");
-    let me = server.me(Some(&format!("Bearer {fresh}"))).await;
+    let me = server.me(Some(&format!("Bearer {}", fresh.token))).await;
     assert_eq!(me.status(), StatusCode::OK);
     // The old token keeps working until it expires: refreshing is not revoking.
     assert_eq!(server.me(Some(&format!("Bearer {}", alice.token))).await.status(), StatusCode::OK);
 
-    let via_server_fn = expect_json(server.server_fn("refresh", json!({}), Some(&alice.token)).await, 200).await;
-    assert_eq!(via_server_fn["userId"].as_i64(), Some(alice.user_id));
+    let via_server_fn: AuthToken = expect(server.server_fn("refresh", json!({}), Some(&alice.token)).await, 200).await;
+    assert_eq!(via_server_fn.user_id, alice.user_id);
 }
 
 #[tokio::test]
@@ -71,11 +58,9 @@ async fn refresh_needs_a_valid_token() {
 async fn a_session_cannot_be_refreshed_past_its_maximum_age() {
     let server = TestServer::start_with(&[("SESSION_MAX_SECONDS", "600")]).await;
     let alice = server.member("alice").await;
-    // A token whose password check was 11 minutes ago, otherwise valid (same secret, current generation).
-    let mut old = claims(&alice.token);
-    old["auth_time"] = json!(now() - 660);
-    let key = jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes());
-    let token = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &old, &key).unwrap();
+    // A token whose password check was 11 minutes ago, otherwise valid (same secret, every claim of a current
+    // token of hers: generation, session and all).
+    let token = sign(&changed(&claims_of(&alice.token), json!({"auth_time": now() - 660})), SECRET);
     assert_eq!(server.me(Some(&format!("Bearer {token}"))).await.status(), StatusCode::OK, "still valid");
     assert_error(refresh(&server, Some(&token)).await, 401, "Your session is too old to renew. Please log in again.")
         .await;
@@ -87,10 +72,9 @@ async fn logout_all_revokes_every_token_for_reads_and_writes() {
     let alice = server.member("alice").await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let login = json!({"username": "alice", "password": "long enough"});
-    let second = expect_json(server.post_json("/auth/login", login.clone()).await, 200).await;
-    let laptop = with_token(&alice, second["token"].as_str().unwrap());
+    let laptop: AuthToken = expect(server.post_json("/auth/login", login.clone()).await, 200).await;
     let bob = server.member("bob").await;
-    let post = server.post_as(&alice, "Before", "revocation").await;
+    let post: Post = server.post_as(&alice, "Before", "revocation").await;
 
     let response = server.call("POST", "/auth/logout-all", Some(&alice), None).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -103,9 +87,8 @@ async fn logout_all_revokes_every_token_for_reads_and_writes() {
         assert_error(refresh(&server, Some(&who.token)).await, 401, "Invalid or expired token").await;
     }
     // Other members are untouched, and logging in again works.
-    assert_eq!(server.call("GET", &format!("/posts/{}", post["id"]), Some(&bob), None).await.status(), 200);
-    let again = expect_json(server.post_json("/auth/login", login).await, 200).await;
-    let again = with_token(&alice, again["token"].as_str().unwrap());
+    assert_eq!(server.call("GET", &format!("/posts/{}", post.id), Some(&bob), None).await.status(), 200);
+    let again: AuthToken = expect(server.post_json("/auth/login", login).await, 200).await;
     assert_eq!(server.call("GET", "/posts", Some(&again), None).await.status(), StatusCode::OK);
 }
 
@@ -147,12 +130,11 @@ async fn log_out_ends_this_session_everywhere_and_no_other() {
     let second = first.second_instance(&[]).await;
     let alice = first.member("alice").await;
     let login = first.post_json("/auth/login", json!({"username": "alice", "password": "long enough"})).await;
-    let phone = with_token(&alice, expect_json(login, 200).await["token"].as_str().unwrap());
+    let phone: AuthToken = expect(login, 200).await;
     // A copy of this session's token, and a token refreshed from it: the same session.
-    let refreshed = expect_json(refresh(&first, Some(&alice.token)).await, 200).await;
-    let refreshed = with_token(&alice, refreshed["token"].as_str().unwrap());
-    assert_eq!(claims(&refreshed.token)["sid"], claims(&alice.token)["sid"]);
-    assert_ne!(claims(&phone.token)["sid"], claims(&alice.token)["sid"]);
+    let refreshed: AuthToken = expect(refresh(&first, Some(&alice.token)).await, 200).await;
+    assert_eq!(claims_of(&refreshed.token)["sid"], claims_of(&alice.token)["sid"]);
+    assert_ne!(claims_of(&phone.token)["sid"], claims_of(&alice.token)["sid"]);
     assert_eq!(second.call("GET", "/posts", Some(&alice), None).await.status(), StatusCode::OK, "cached as valid");
 
     assert_eq!(first.call("POST", "/auth/logout", Some(&alice), None).await.status(), StatusCode::NO_CONTENT);
@@ -178,7 +160,7 @@ async fn log_out_ends_this_session_everywhere_and_no_other() {
     assert_error(first.call("POST", "/auth/logout", None, None).await, 401, "Authorization token required").await;
 }
 
-async fn change_password(server: &TestServer, who: &Session, body: Value) -> reqwest::Response {
+async fn change_password(server: &TestServer, who: &AuthToken, body: Value) -> reqwest::Response {
     server.call("PATCH", "/auth/password", Some(who), Some(body)).await
 }
 
@@ -187,9 +169,8 @@ async fn changing_the_password_revokes_older_tokens_and_returns_a_fresh_one() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
     let body = json!({"current_password": "long enough", "new_password": "a brand new secret"});
-    let changed = expect_json(change_password(&server, &alice, body).await, 200).await;
-    assert_eq!(changed["userId"].as_i64(), Some(alice.user_id));
-    let fresh = with_token(&alice, changed["token"].as_str().unwrap());
+    let fresh: AuthToken = expect(change_password(&server, &alice, body).await, 200).await;
+    assert_eq!(fresh.user_id, alice.user_id);
 
     assert_error(server.call("GET", "/posts", Some(&alice), None).await, 401, "Invalid or expired token").await;
     assert_eq!(server.call("GET", "/posts", Some(&fresh), None).await.status(), StatusCode::OK);
@@ -200,8 +181,7 @@ async fn changing_the_password_revokes_older_tokens_and_returns_a_fresh_one() {
 
     // The SPA's door, with the API's camelCase spelling accepted by REST as well.
     let args = json!({"current_password": "a brand new secret", "new_password": "yet another secret"});
-    let via_server_fn = expect_json(server.server_fn("change_password", args, Some(&fresh.token)).await, 200).await;
-    let newest = with_token(&alice, via_server_fn["token"].as_str().unwrap());
+    let newest: AuthToken = expect(server.server_fn("change_password", args, Some(&fresh.token)).await, 200).await;
     assert_error(server.call("GET", "/posts", Some(&fresh), None).await, 401, "Invalid or expired token").await;
     let camel = json!({"currentPassword": "yet another secret", "newPassword": "and one more secret"});
     assert_eq!(change_password(&server, &newest, camel).await.status(), StatusCode::OK);

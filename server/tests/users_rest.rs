@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{TestServer, assert_error, expect_json};
+use app::model::Profile;
+use common::{TestServer, assert_error, expect};
 use serde_json::json;
 
 #[tokio::test]
@@ -14,17 +15,14 @@ async fn a_profile_shows_the_member_and_their_newest_posts() {
         server.post_as(&alice, &format!("Alice {i:02}"), "body").await;
     }
     server.post_as(&bob, "Bob's", "body").await;
-    let profile =
-        expect_json(server.call("GET", &format!("/users/{}", alice.user_id), Some(&bob), None).await, 200).await;
-    assert_eq!(
-        (profile["id"].clone(), profile["username"].clone(), profile["bio"].clone()),
-        (json!(alice.user_id), json!("alice"), json!(""))
-    );
-    assert_eq!(profile["post_count"], 22);
-    let posts = profile["posts"].as_array().unwrap();
+    let profile: Profile =
+        expect(server.call("GET", &format!("/users/{}", alice.user_id), Some(&bob), None).await, 200).await;
+    assert_eq!((profile.id, profile.username.as_str(), profile.bio.as_str()), (alice.user_id, "alice", ""));
+    assert_eq!(profile.post_count, 22);
+    let posts = &profile.posts;
     assert_eq!(posts.len(), 20);
-    assert_eq!((posts[0]["title"].clone(), posts[19]["title"].clone()), (json!("Alice 21"), json!("Alice 02")));
-    assert!(profile["created_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!((posts[0].title.as_str(), posts[19].title.as_str()), ("Alice 21", "Alice 02"));
+    assert!(profile.created_at.ends_with('Z'), "{}", profile.created_at);
 }
 
 #[tokio::test]
@@ -41,13 +39,12 @@ async fn unknown_users_are_404() {
 async fn members_set_their_own_bio() {
     let server = TestServer::start().await;
     let alice = server.member("alice").await;
-    let updated =
-        expect_json(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "  Hello!  "}))).await, 200)
-            .await;
-    assert_eq!((updated["id"].clone(), updated["bio"].clone()), (json!(alice.user_id), json!("Hello!")));
-    let seen =
-        expect_json(server.call("GET", &format!("/users/{}", alice.user_id), Some(&alice), None).await, 200).await;
-    assert_eq!(seen["bio"], "Hello!");
+    let updated: Profile =
+        expect(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "  Hello!  "}))).await, 200).await;
+    assert_eq!((updated.id, updated.bio.as_str()), (alice.user_id, "Hello!"));
+    let seen: Profile =
+        expect(server.call("GET", &format!("/users/{}", alice.user_id), Some(&alice), None).await, 200).await;
+    assert_eq!(seen.bio, "Hello!");
     let long = server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "b".repeat(501)}))).await;
     assert_error(long, 400, "Bio must be at most 500 characters").await;
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{TestServer, assert_limited, expect_json};
+use app::model::{Post, Profile};
+use common::{TestServer, assert_limited, expect};
 use serde_json::json;
 
 #[tokio::test]
@@ -19,9 +20,9 @@ async fn each_kind_of_write_is_limited_per_member() {
     let bob = server.member("bob").await;
 
     // Posts: creating and editing share one budget.
-    let first = server.post_as(&alice, "First post", "body").await["id"].as_i64().unwrap();
+    let first = server.post_as(&alice, "First post", "body").await.id;
     let edit = server.call("PATCH", &format!("/posts/{first}"), Some(&alice), Some(json!({"body": "edited"}))).await;
-    expect_json(edit, 200).await;
+    expect::<Post>(edit, 200).await;
     let third = server.call("POST", "/posts", Some(&alice), Some(json!({"title": "Third", "body": "b"}))).await;
     assert_eq!(third.headers().get("retry-after").map(|v| v.to_str().unwrap().parse::<u64>().unwrap() > 0), Some(true));
     assert_limited(third).await;
@@ -41,7 +42,7 @@ async fn each_kind_of_write_is_limited_per_member() {
         assert!(server.call("POST", &path, Some(&bob), body.clone()).await.status().is_success(), "{path} for bob");
     }
     for bio in ["one", "two"] {
-        expect_json(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": bio}))).await, 200).await;
+        expect::<Profile>(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": bio}))).await, 200).await;
     }
     assert_limited(server.call("PATCH", "/auth/me", Some(&alice), Some(json!({"bio": "three"}))).await).await;
 }

@@ -6,11 +6,16 @@
 //! which Bulletin never grants: no third-party page can post a form to these endpoints.
 
 pub mod auth;
+mod bearer_client;
 pub mod comments;
-#[cfg(feature = "ssr")]
-mod door;
 pub mod posts;
+#[cfg(feature = "ssr")]
+mod request_context;
 pub mod users;
+
+pub use bearer_client::BearerClient;
+#[cfg(feature = "ssr")]
+pub use request_context::bearer_token;
 
 pub use auth::{
     ChangePassword, Login, Logout, LogoutAll, Me, RefreshSession, Register, change_password, login, logout, logout_all,

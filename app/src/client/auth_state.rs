@@ -8,7 +8,7 @@
 //! or a session expiring only changes the state, so two navigations can never race each other.
 
 use super::{session_expiry, token_store};
-use crate::model::AuthSession;
+use crate::model::AuthToken;
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,15 @@ pub enum AuthState {
     Unknown,
     Anonymous,
     Member(crate::model::Member),
+}
+
+impl AuthState {
+    fn member_id(&self) -> Option<i64> {
+        match self {
+            AuthState::Member(member) => Some(member.user_id),
+            AuthState::Unknown | AuthState::Anonymous => None,
+        }
+    }
 }
 
 /// The shared auth state and the transitions the app may make.
@@ -29,18 +38,28 @@ pub struct Auth {
 }
 
 impl Auth {
-    pub fn sign_in(&self, session: &AuthSession) {
-        token_store::save(session);
+    /// The signed-in member's id, `None` unless signed in (tracked: a view reading it follows sign-in and out).
+    pub fn member_id(&self) -> Option<i64> {
+        self.state.with(AuthState::member_id)
+    }
+
+    /// The same, read once (for values fixed when a component is created).
+    pub fn member_id_untracked(&self) -> Option<i64> {
+        self.state.with_untracked(AuthState::member_id)
+    }
+
+    pub fn sign_in(&self, signed_in: &AuthToken) {
+        token_store::save(signed_in);
         self.expired.set(false);
         self.farewell.set(None);
-        self.state.set(AuthState::Member(session.member()));
+        self.state.set(AuthState::Member(signed_in.member()));
     }
 
     /// A fresh token for the same member (refresh, password change): stored, and the state left untouched when
     /// it already names this member, so nothing that depends on it reloads.
-    pub fn renew(&self, session: &AuthSession) {
-        token_store::save(session);
-        let member = AuthState::Member(session.member());
+    pub fn renew(&self, signed_in: &AuthToken) {
+        token_store::save(signed_in);
+        let member = AuthState::Member(signed_in.member());
         if self.state.get_untracked() != member {
             self.state.set(member);
         }
@@ -74,7 +93,6 @@ pub fn provide_auth() -> Auth {
         auth.state.set(stored_state());
     });
     follow_other_tabs(auth);
-    super::session_refresh::keep_fresh(auth);
     provide_context(auth);
     auth
 }

@@ -2,16 +2,13 @@
 //! is signed in. Compiles on the server too (as no-ops), so components can use it without `cfg`.
 
 pub mod auth_state;
-pub mod bearer_client;
 pub mod clock;
 pub mod dialog;
 pub mod drafts;
 pub mod hydration;
 pub mod redirect;
 pub mod session_expiry;
-pub mod session_refresh;
 pub mod token_store;
 pub mod unsaved_changes;
 
 pub use auth_state::{Auth, AuthState, provide_auth, use_auth};
-pub use bearer_client::BearerClient;

@@ -1,12 +1,17 @@
 //! The token and the member it belongs to, in localStorage (via gloo-storage) so a reload keeps you signed in.
 //! On the server there is no storage: reads find nothing and writes do nothing.
 
-use crate::model::{AuthSession, Member};
+use crate::model::{AuthToken, Member};
 
 pub const TOKEN_KEY: &str = "bulletin_token";
 pub const USER_KEY: &str = "bulletin_user";
-/// When this browser received the token, by its own clock (seconds): refreshes are timed from it.
-pub const RECEIVED_KEY: &str = "bulletin_token_received";
+/// When the token is half-way through its life, by this browser's own clock (seconds since the epoch): the time
+/// to trade it for a fresh one. Counted from when it arrived and the lifetime the server gave with it, never from
+/// the token's own times (the server's clock, which this browser's may not agree with).
+pub const REFRESH_AT_KEY: &str = "bulletin_token_refresh_at";
+/// What earlier versions timed refreshes from; removed whenever the token is stored or cleared.
+#[cfg(feature = "hydrate")]
+const OLD_RECEIVED_KEY: &str = "bulletin_token_received";
 /// Device tokens, one per member who signed in here (`bulletin_device:<lower-case name>`): they outlive log-outs,
 /// since what they prove is that the member used this browser before (see security/device.rs).
 #[cfg(feature = "hydrate")]
@@ -25,14 +30,15 @@ mod imp {
         token().and_then(|_| LocalStorage::get::<Member>(USER_KEY).ok())
     }
 
-    pub fn save(session: &AuthSession) {
+    pub fn save(signed_in: &AuthToken) {
         // Storage can be full or disabled (private mode); the session then lasts until the tab closes.
-        let _ = LocalStorage::set(TOKEN_KEY, &session.token);
-        let _ = LocalStorage::set(USER_KEY, session.member());
-        let _ = LocalStorage::set(RECEIVED_KEY, crate::client::clock::now_millis() / 1000);
-        if let Some(device_token) = &session.device_token {
+        let _ = LocalStorage::set(TOKEN_KEY, &signed_in.token);
+        let _ = LocalStorage::set(USER_KEY, signed_in.member());
+        let _ = LocalStorage::set(REFRESH_AT_KEY, crate::client::clock::now_seconds() + signed_in.expires_in / 2);
+        LocalStorage::delete(OLD_RECEIVED_KEY);
+        if let Some(device_token) = &signed_in.device_token {
             let _ =
-                LocalStorage::set(format!("{DEVICE_PREFIX}{}", session.username.to_ascii_lowercase()), device_token);
+                LocalStorage::set(format!("{DEVICE_PREFIX}{}", signed_in.username.to_ascii_lowercase()), device_token);
         }
     }
 
@@ -53,14 +59,15 @@ mod imp {
         LOGIN_DEVICE_TOKEN.with(|slot| slot.borrow_mut().take())
     }
 
-    pub fn received_at() -> Option<u64> {
-        LocalStorage::get::<u64>(RECEIVED_KEY).ok()
+    pub fn refresh_at() -> Option<u64> {
+        LocalStorage::get::<u64>(REFRESH_AT_KEY).ok()
     }
 
     pub fn clear() {
         LocalStorage::delete(TOKEN_KEY);
         LocalStorage::delete(USER_KEY);
-        LocalStorage::delete(RECEIVED_KEY);
+        LocalStorage::delete(REFRESH_AT_KEY);
+        LocalStorage::delete(OLD_RECEIVED_KEY);
     }
 }
 
@@ -76,9 +83,9 @@ mod imp {
         None
     }
 
-    pub fn save(_session: &AuthSession) {}
+    pub fn save(_signed_in: &AuthToken) {}
 
-    pub fn received_at() -> Option<u64> {
+    pub fn refresh_at() -> Option<u64> {
         None
     }
 
@@ -91,4 +98,4 @@ mod imp {
     pub fn clear() {}
 }
 
-pub use imp::{clear, logging_in_as, member, received_at, save, take_login_device_token, token};
+pub use imp::{clear, logging_in_as, member, refresh_at, save, take_login_device_token, token};

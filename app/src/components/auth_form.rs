@@ -5,6 +5,7 @@ use crate::api::{login, register};
 use crate::client::hydration::use_hydrated;
 use crate::client::redirect::{encode_component, safe_next};
 use crate::client::use_auth;
+use crate::components::page_states::{ErrorLine, error_of};
 use crate::error::messages;
 use crate::model::auth::{CredentialsInput, validate_login, validate_registration};
 use leptos::ev::SubmitEvent;
@@ -43,7 +44,8 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     let hydrated = use_hydrated();
     let username: NodeRef<html::Input> = NodeRef::new();
     let password: NodeRef<html::Input> = NodeRef::new();
-    let (error, set_error) = signal(None::<String>);
+    // Input the shared rules refuse is answered here, without a request.
+    let refused = RwSignal::new(None::<String>);
 
     let next = move || query.with(|q| safe_next(q.get_str("next")));
     let expired = move || query.with(|q| q.get_str("expired").is_some());
@@ -62,14 +64,15 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         }
     });
 
-    Effect::new(move |_| match submit.value().get() {
-        Some(Ok(session)) => {
-            auth.sign_in(&session);
+    let answer = submit.value();
+    Effect::new(move |_| {
+        if let Some(Ok(signed_in)) = answer.get() {
+            auth.sign_in(&signed_in);
             navigate(&query.with_untracked(|q| safe_next(q.get_str("next"))), Default::default());
         }
-        Some(Err(err)) => set_error.set(Some(err.message())),
-        None => {}
     });
+    let submit_error = error_of(submit);
+    let error = Signal::derive(move || refused.get().or_else(|| submit_error.get()));
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -81,10 +84,10 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         };
         match checked {
             Ok(_) => {
-                set_error.set(None);
+                refused.set(None);
                 submit.dispatch(input);
             }
-            Err(err) => set_error.set(Some(err.message())),
+            Err(err) => refused.set(Some(err.to_string())),
         }
     };
 
@@ -127,7 +130,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
                     <input id="password" name="password" type="password" autocomplete=password_autocomplete
                         aria-required="true" node_ref=password/>
                 </div>
-                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                <ErrorLine message=error/>
                 <button type="submit" class="button primary" disabled=move || !hydrated.get() || pending.get()>
                     {mode.submit_label()}
                 </button>

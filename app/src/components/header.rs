@@ -28,8 +28,9 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     // "Log out" ends the session on the server (a copied token stops working too), then here.
     let log_out = Action::new(|_: &()| logout());
+    let answer = log_out.value();
     Effect::new(move |_| {
-        let farewell = match log_out.value().get() {
+        let farewell = match answer.get() {
             None => return,
             // 401: the server had already ended this session (expired, revoked elsewhere); out either way.
             Some(Ok(())) | Some(Err(AppError::Unauthorized(_))) => messages::LOGGED_OUT,

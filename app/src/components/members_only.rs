@@ -2,6 +2,7 @@
 //! skeleton; an anonymous visitor (never signed in, logged out, or whose session expired) is sent to the login
 //! page with a way back. This is the app's only redirect to the login page.
 
+use super::page_states::LoadingSkeleton;
 use crate::client::redirect::{login_path, path_with_query};
 use crate::client::{AuthState, use_auth};
 use leptos::prelude::*;
@@ -22,13 +23,6 @@ pub fn MembersOnly(children: ChildrenFn) -> impl IntoView {
     });
     move || match auth.state.get() {
         AuthState::Member(_) => children().into_any(),
-        AuthState::Unknown | AuthState::Anonymous => view! {
-            <div class="skeleton" aria-busy="true" aria-label="Loading">
-                <div class="skeleton-line wide"></div>
-                <div class="skeleton-line"></div>
-                <div class="skeleton-line"></div>
-            </div>
-        }
-        .into_any(),
+        AuthState::Unknown | AuthState::Anonymous => view! { <LoadingSkeleton/> }.into_any(),
     }
 }

@@ -7,6 +7,7 @@ pub mod header;
 pub mod members_only;
 pub mod page_states;
 pub mod post_card;
+pub mod session_refresh;
 pub mod time_ago;
 pub mod upvote_button;
 
@@ -15,7 +16,8 @@ pub use auth_form::{AuthForm, AuthMode};
 pub use comments::Comments;
 pub use header::Header;
 pub use members_only::MembersOnly;
-pub use page_states::{ErrorState, FormOutcome, LoadingSkeleton};
+pub use page_states::{ErrorLine, ErrorState, FormOutcome, LoadingSkeleton, Outcome};
 pub use post_card::PostCard;
+pub use session_refresh::KeepSessionFresh;
 pub use time_ago::TimeAgo;
 pub use upvote_button::UpvoteButton;

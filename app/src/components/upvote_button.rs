@@ -1,40 +1,40 @@
 //! The upvote toggle. Optimistic: the count and state change at once, are reconciled with the server's answer,
 //! and roll back with a visible message if the request fails.
 
+use super::page_states::ErrorLine;
 use crate::api::posts::{remove_upvote, upvote};
 use crate::model::posts::UpvoteState;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn UpvoteButton(post_id: i64, initial: UpvoteState) -> impl IntoView {
-    let state = RwSignal::new(initial);
-    let in_flight = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-
-    let toggle = move |_| {
-        if in_flight.get_untracked() {
-            return;
-        }
-        let before = state.get_untracked();
-        let delta = if before.upvoted { -1 } else { 1 };
-        state.set(UpvoteState { upvotes: before.upvotes + delta, upvoted: !before.upvoted });
-        in_flight.set(true);
-        error.set(None);
-        // try_* below: the button may be gone (page left, session expired) when the server answers.
-        spawn_local(async move {
-            let answer = if before.upvoted { remove_upvote(post_id).await } else { upvote(post_id).await };
-            match answer {
-                Ok(confirmed) => {
-                    state.try_set(confirmed);
-                }
-                Err(err) => {
-                    state.try_set(before);
-                    error.try_set(Some(format!("Your vote was not saved: {}", err.message())));
-                }
+    let vote = Action::new(move |&upvoted: &bool| async move {
+        if upvoted { upvote(post_id).await } else { remove_upvote(post_id).await }
+    });
+    let (pending, wanted, answer) = (vote.pending(), vote.input(), vote.value());
+    // What the server last confirmed (a failed vote changes nothing)...
+    let confirmed = Memo::new(move |before: Option<&UpvoteState>| match answer.get() {
+        Some(Ok(state)) => state,
+        _ => before.copied().unwrap_or(initial),
+    });
+    // ...and what is shown: while a vote is out, what it will be if the vote counts.
+    let state = Memo::new(move |_| {
+        let now = confirmed.get();
+        match wanted.get() {
+            Some(upvoted) if upvoted != now.upvoted => {
+                UpvoteState { upvotes: now.upvotes + if upvoted { 1 } else { -1 }, upvoted }
             }
-            in_flight.try_set(false);
-        });
+            _ => now,
+        }
+    });
+    let error = Signal::derive(move || match answer.get() {
+        Some(Err(err)) if !pending.get() => Some(format!("Your vote was not saved: {err}")),
+        _ => None,
+    });
+    let toggle = move |_| {
+        if !pending.get_untracked() {
+            vote.dispatch(!state.get_untracked().upvoted);
+        }
     };
 
     let label = move || {
@@ -49,7 +49,7 @@ pub fn UpvoteButton(post_id: i64, initial: UpvoteState) -> impl IntoView {
                 <span aria-hidden="true">"▲"</span>
                 <span class="upvote-count">{move || state.get().upvotes}</span>
             </button>
-            {move || error.get().map(|message| view! { <span class="inline-error" role="alert">{message}</span> })}
+            <ErrorLine message=error class="inline-error" inline=true/>
         </span>
     }
 }

@@ -34,12 +34,15 @@ impl std::fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct AuthSession {
+pub struct AuthToken {
     pub token: String,
+    /// Seconds from now until the token expires (as OAuth's `expires_in`: a duration, so a client with a wrong
+    /// clock still knows when to refresh).
+    pub expires_in: u64,
     pub user_id: i64,
     pub username: String,
     /// After a login or registration: this browser's device token for the member, to send back as
-    /// `X-Device-Token` when logging in again (see the README's security section).
+    /// `X-Device-Token` when logging in again (see docs/security.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_token: Option<String>,
 }
@@ -56,7 +59,7 @@ pub struct Member {
     pub username: String,
 }
 
-impl AuthSession {
+impl AuthToken {
     pub fn member(&self) -> Member {
         Member { user_id: self.user_id, username: self.username.clone() }
     }

@@ -18,6 +18,20 @@ pub enum PostSort {
     Top,
 }
 
+impl PostSort {
+    /// The name in a query string (`sort=top`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostSort::Newest => "newest",
+            PostSort::Top => "top",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PostSort> {
+        [PostSort::Newest, PostSort::Top].into_iter().find(|sort| sort.as_str() == name)
+    }
+}
+
 /// The raw query string of `GET /posts`, as text so a bad number is a clear 400 rather than a decoding error.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedQueryInput {
@@ -64,9 +78,10 @@ impl FeedQueryInput {
         let page = positive("page", self.page.as_deref(), 1)?;
         let limit = positive("limit", self.limit.as_deref(), LIMIT_DEFAULT)?.min(LIMIT_MAX);
         let sort = match self.sort.as_deref() {
-            None | Some("newest") => PostSort::Newest,
-            Some("top") => PostSort::Top,
-            Some(_) => return Err(AppError::Validation("sort must be newest or top".into())),
+            None => PostSort::Newest,
+            Some(name) => {
+                PostSort::from_name(name).ok_or_else(|| AppError::Validation("sort must be newest or top".into()))?
+            }
         };
         let search = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
         if let Some(text) = &search {

@@ -18,8 +18,9 @@ pub const NOT_YOUR_COMMENT_DELETE: &str = "You can only delete your own comments
 
 /// A post as every listing and page shows it, from the point of view of the member asking (`viewer_upvoted`).
 /// Timestamps are RFC 3339 UTC strings.
+// On the server also the row the store's post queries read: their columns are named after these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Post {
     pub id: i64,
     pub title: String,
@@ -33,8 +34,9 @@ pub struct Post {
     pub updated_at: String,
 }
 
+// On the server also the row the store's comment queries read: their columns are named after these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Comment {
     pub id: i64,
     pub post_id: i64,
@@ -64,8 +66,9 @@ pub struct PostPage {
     pub next_cursor: Option<String>,
 }
 
+// On the server also the row `store::upvotes::state` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct UpvoteState {
     pub upvotes: i64,
     pub upvoted: bool,

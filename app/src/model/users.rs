@@ -10,14 +10,17 @@ pub const USER_NOT_FOUND: &str = "User not found";
 pub const PROFILE_POSTS: i64 = 20;
 
 /// `GET /users/{id}`.
+// On the server the store reads everything but `posts` as one row; the posts are a listing of their own, seen by
+// whoever asks, which the service adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Profile {
     pub id: i64,
     pub username: String,
     pub bio: String,
     pub created_at: String,
     pub post_count: i64,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub posts: Vec<Post>,
 }
 

@@ -6,13 +6,13 @@ use crate::api::posts::{create_post, get_post, update_post};
 use crate::client::drafts::{self, DraftKey};
 use crate::client::hydration::use_hydrated;
 use crate::client::unsaved_changes::guard_unsaved_changes;
-use crate::client::{AuthState, use_auth};
-use crate::components::{ErrorState, LoadingSkeleton, MembersOnly};
-use crate::error::AppError;
-use crate::model::posts::{BODY_MAX, NOT_YOUR_POST_EDIT, Post, TITLE_MAX, validate_post_body, validate_title};
-use crate::pages::post::MissingPost;
+use crate::client::use_auth;
+use crate::components::MembersOnly;
+use crate::components::page_states::{ErrorLine, error_of, load_by_id, missing_post};
+use crate::model::posts::{
+    BODY_MAX, NOT_YOUR_POST_EDIT, Post, PostWithComments, TITLE_MAX, validate_post_body, validate_title,
+};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
@@ -36,34 +36,18 @@ pub fn EditPostPage() -> impl IntoView {
     }
 }
 
+/// The post, if it is the member's own; someone else's post is not theirs to edit.
 #[component]
 fn EditLoader() -> impl IntoView {
-    let id = super::use_id_param();
     let auth = use_auth();
-    let post = LocalResource::new(move || {
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => get_post(id).await.map(|p| p.post),
-                None => Err(AppError::NotFound("Post not found".into())),
-            }
+    let own_post = move |post: PostWithComments| {
+        if auth.member_id_untracked() == Some(post.post.user_id) {
+            view! { <Editor existing=Some(post.post)/> }.into_any()
+        } else {
+            view! { <section class="card" role="alert"><p>{NOT_YOUR_POST_EDIT}</p></section> }.into_any()
         }
-    });
-    move || match post.get() {
-        None => view! { <LoadingSkeleton lines=4/> }.into_any(),
-        Some(Err(AppError::NotFound(_))) => view! { <MissingPost/> }.into_any(),
-        Some(Err(err)) => {
-            view! { <ErrorState message=err.message() retry=Callback::new(move |_| post.refetch())/> }.into_any()
-        }
-        Some(Ok(post)) => {
-            let mine = matches!(auth.state.get_untracked(), AuthState::Member(m) if m.user_id == post.user_id);
-            if mine {
-                view! { <Editor existing=Some(post)/> }.into_any()
-            } else {
-                view! { <section class="card" role="alert"><p>{NOT_YOUR_POST_EDIT}</p></section> }.into_any()
-            }
-        }
-    }
+    };
+    load_by_id(4, get_post, missing_post, own_post)
 }
 
 /// Writes a new post (`existing: None`) or edits one, then goes to the post.
@@ -75,10 +59,7 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
     let (saved_title, saved_body) =
         existing.as_ref().map_or((String::new(), String::new()), |p| (p.title.clone(), p.body.clone()));
     // The editor only exists for a member (inside `MembersOnly`); their drafts of this page come back.
-    let user_id = match use_auth().state.get_untracked() {
-        AuthState::Member(member) => member.user_id,
-        _ => 0,
-    };
+    let user_id = use_auth().member_id_untracked().unwrap_or_default();
     let page = editing.map_or_else(|| "/new".to_owned(), |id| format!("/p/{id}/edit"));
     let title_key = DraftKey { user_id, page: page.clone(), field: "title" };
     let body_key = DraftKey { user_id, page, field: "body" };
@@ -95,51 +76,52 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
     };
     // Field messages appear once a save was attempted, then follow every keystroke.
     let attempted = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let drafts_of_this_page = [title_key, body_key];
+    let save = Action::new(move |(title, body): &(String, String)| {
+        let (title, body, drafts_of_this_page) = (title.clone(), body.clone(), drafts_of_this_page.clone());
+        async move {
+            let saved = match editing {
+                Some(id) => update_post(id, Some(title), Some(body)).await,
+                None => create_post(title, body).await,
+            };
+            // Published: no longer a draft, even if the editor was left while the request was out.
+            if saved.is_ok() {
+                drafts_of_this_page.iter().for_each(drafts::clear);
+            }
+            saved
+        }
+    });
+    let (pending, answer) = (save.pending(), save.value());
+    let saved = move || matches!(answer.get(), Some(Ok(_)));
+    // Busy from the click until the post opens; after a failure the form is back.
+    let busy = move || pending.get() || saved();
 
-    let dirty = Signal::derive(move || !saved.get() && (title.get() != saved_title || body.get() != saved_body));
+    let dirty = Signal::derive(move || !saved() && (title.get() != saved_title || body.get() != saved_body));
     guard_unsaved_changes(dirty);
+    Effect::new(move |_| {
+        if let Some(Ok(post)) = answer.get() {
+            // Saved, so nothing is unsaved: the guard lets us go.
+            navigate(&format!("/p/{}", post.id), Default::default());
+        }
+    });
 
     let title_error =
-        move || attempted.get().then(|| validate_title(&title.get()).err().map(|e| e.message())).flatten();
+        move || attempted.get().then(|| validate_title(&title.get()).err().map(|e| e.to_string())).flatten();
     let body_error =
-        move || attempted.get().then(|| validate_post_body(&body.get()).err().map(|e| e.message())).flatten();
+        move || attempted.get().then(|| validate_post_body(&body.get()).err().map(|e| e.to_string())).flatten();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         attempted.set(true);
         let (new_title, new_body) = (title.get_untracked(), body.get_untracked());
-        if validate_title(&new_title).is_err() || validate_post_body(&new_body).is_err() {
-            return;
+        if validate_title(&new_title).is_ok() && validate_post_body(&new_body).is_ok() {
+            save.dispatch((new_title, new_body));
         }
-        pending.set(true);
-        error.set(None);
-        let navigate = navigate.clone();
-        let drafts_of_this_page = [title_key.clone(), body_key.clone()];
-        spawn_local(async move {
-            let result = match editing {
-                Some(id) => update_post(id, Some(new_title), Some(new_body)).await,
-                None => create_post(new_title, new_body).await,
-            };
-            match result {
-                Ok(post) => {
-                    drafts_of_this_page.iter().for_each(drafts::clear);
-                    saved.try_set(true);
-                    navigate(&format!("/p/{}", post.id), Default::default());
-                }
-                Err(err) => {
-                    error.try_set(Some(err.message()));
-                    pending.try_set(false);
-                }
-            }
-        });
     };
 
     let count =
         |text: RwSignal<String>, max: usize| move || format!("{}/{max}", text.with(|t| t.trim().chars().count()));
-    let (heading, action, busy) =
+    let (heading, action, busy_label) =
         if editing.is_some() { ("Edit post", "Save", "Saving…") } else { ("New post", "Publish", "Publishing…") };
     view! {
         <section class="card editor">
@@ -171,9 +153,9 @@ fn Editor(existing: Option<Post>) -> impl IntoView {
                         {move || body_error().map(|m| view! { <span class="field-error">{m}</span> })}
                     </span>
                 </div>
-                {move || error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
-                <button type="submit" class="button primary" disabled=move || !hydrated.get() || pending.get()>
-                    {move || if pending.get() { busy } else { action }}
+                <ErrorLine message=error_of(save)/>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || busy()>
+                    {move || if busy() { busy_label } else { action }}
                 </button>
             </form>
         </section>

@@ -1,11 +1,12 @@
 //! `/`: the feed. Sort (Newest / Top), a debounced server-side search, and "Load more" by cursor.
 
 use crate::api::posts::list_posts;
-use crate::components::{ErrorState, LoadingSkeleton, MembersOnly, PostCard};
-use crate::model::feed::FeedQueryInput;
-use crate::model::posts::Post;
+use crate::components::page_states::{ErrorLine, ErrorState, LoadingSkeleton};
+use crate::components::{MembersOnly, PostCard};
+use crate::error::AppError;
+use crate::model::feed::{FeedQueryInput, PostSort};
+use crate::model::posts::{Post, PostPage};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use std::time::Duration;
@@ -23,76 +24,93 @@ pub fn FeedPage() -> impl IntoView {
     }
 }
 
-#[derive(Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded,
-    Failed(String),
+/// What the feed lists: the sort and the search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Listing {
+    sort: PostSort,
+    search: String,
+}
+
+impl Listing {
+    async fn fetch(self, cursor: Option<String>) -> Result<PostPage, AppError> {
+        let query = FeedQueryInput {
+            sort: Some(self.sort.as_str().to_owned()),
+            q: Some(self.search).filter(|q| !q.is_empty()),
+            cursor,
+            ..Default::default()
+        };
+        list_posts(query).await
+    }
 }
 
 #[component]
 fn Feed() -> impl IntoView {
-    let sort = RwSignal::new("newest".to_owned());
+    let sort = RwSignal::new(PostSort::Newest);
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let posts = RwSignal::new(Vec::<Post>::new());
-    let total = RwSignal::new(0_i64);
-    let next_cursor = RwSignal::new(None::<String>);
-    let status = RwSignal::new(Load::Loading);
-    let loading_more = RwSignal::new(false);
-    // Answers to an outdated query (the sort or search changed meanwhile) are dropped.
-    let generation = StoredValue::new(0_u64);
+    // Each listing the member asks for (a sort, a search, "Try again") gets a new number, and every answer carries
+    // the number it was asked under: an answer to an earlier request (the sort or search changed while it was on
+    // its way) is never shown as this one's, and the pages "Load more" added to it never come back.
+    let request = RwSignal::new(0_u64);
+    let relist = move || request.update(|n| *n += 1);
+    let listing = move || Listing { sort: sort.get_untracked(), search: search.get_untracked() };
 
-    let fetch = move |cursor: Option<String>| {
-        let query = FeedQueryInput {
-            sort: Some(sort.get_untracked()),
-            q: Some(search.get_untracked()).filter(|q| !q.is_empty()),
-            cursor: cursor.clone(),
-            ..Default::default()
-        };
-        let appending = cursor.is_some();
-        if !appending {
-            generation.update_value(|g| *g += 1);
-            status.set(Load::Loading);
-        } else {
-            loading_more.set(true);
+    // The first page: `None` until the current request's answer is here (a skeleton meanwhile).
+    let first_page = LocalResource::new(move || {
+        let (number, listing) = (request.get(), listing());
+        async move { (number, listing.fetch(None).await) }
+    });
+    let first = move || first_page.get().filter(|(number, _)| *number == request.get()).map(|(_, page)| page);
+    // "Load more": the pages it added to the current request's listing.
+    let more = Action::new(|(number, listing, cursor): &(u64, Listing, String)| {
+        let (number, listing, cursor) = (*number, listing.clone(), cursor.clone());
+        async move { (number, listing.fetch(Some(cursor)).await) }
+    });
+    let (more_pending, more_asked, more_answer) = (more.pending(), more.input(), more.value());
+    let added = RwSignal::new(Vec::<(u64, PostPage)>::new());
+    Effect::new(move |_| {
+        if let Some((number, Ok(page))) = more_answer.get() {
+            added.update(|pages| {
+                pages.retain(|(kept, _)| *kept == number);
+                pages.push((number, page));
+            });
         }
-        let mine = generation.get_value();
-        spawn_local(async move {
-            let answer = list_posts(query).await;
-            // The feed may have been left (or the session ended) while the request was out: then there is
-            // nothing left to update, hence try_* below.
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            match answer {
-                Ok(page) => {
-                    if appending {
-                        posts.try_update(|list| list.extend(page.posts));
-                    } else {
-                        posts.try_set(page.posts);
-                    }
-                    total.try_set(page.total);
-                    next_cursor.try_set(page.next_cursor);
-                    status.try_set(Load::Loaded);
-                }
-                Err(err) if appending => {
-                    status.try_set(Load::Failed(format!("Could not load more posts: {}", err.message())));
-                }
-                Err(err) => {
-                    status.try_set(Load::Failed(err.message()));
-                }
-            }
-            loading_more.try_set(false);
-        });
+    });
+    let more_pages = move || {
+        let current = request.get();
+        added
+            .with(|pages| pages.iter().filter(|(n, _)| *n == current).map(|(_, page)| page.clone()).collect::<Vec<_>>())
+    };
+    let loading_more = move || more_asked.with(|asked| matches!(asked, Some((n, ..)) if *n == request.get()));
+    let more_error = Signal::derive(move || match more_answer.get() {
+        Some((number, Err(err))) if number == request.get() && !more_pending.get() => {
+            Some(format!("Could not load more posts: {err}"))
+        }
+        _ => None,
+    });
+
+    let posts = move || {
+        let mut posts: Vec<Post> = match first() {
+            Some(Ok(page)) => page.posts,
+            _ => Vec::new(),
+        };
+        posts.extend(more_pages().into_iter().flat_map(|page| page.posts));
+        posts
+    };
+    // The newest answer speaks for the listing: how many posts match, and where to continue.
+    let latest = move |read: fn(&PostPage) -> Option<String>| {
+        more_pages().last().map(read).or_else(|| first()?.ok().as_ref().map(read)).flatten()
+    };
+    let next_cursor = move || latest(|page| page.next_cursor.clone());
+    let total = move || {
+        latest(|page| {
+            Some(match page.total {
+                1 => "1 post".to_owned(),
+                n => format!("{n} posts"),
+            })
+        })
     };
 
-    // Reload from the top whenever the sort or the (debounced) search changes.
-    Effect::new(move |_| {
-        sort.track();
-        search.track();
-        fetch(None);
-    });
     // Debounce: copy the typed text into `search` once typing pauses.
     let pending_search = StoredValue::new(None::<TimeoutHandle>);
     let on_search_input = move |ev| {
@@ -104,16 +122,22 @@ fn Feed() -> impl IntoView {
         let run_search = move || {
             if let Some(text) = typed.try_get_untracked() {
                 search.try_set(text.trim().to_owned());
+                request.try_update(|n| *n += 1);
             }
         };
         pending_search.set_value(set_timeout_with_handle(run_search, SEARCH_DEBOUNCE).ok());
     };
+    let on_sort_change = move |ev| {
+        sort.set(PostSort::from_name(&event_target_value(&ev)).unwrap_or_default());
+        relist();
+    };
 
-    let retry = Callback::new(move |_| fetch(None));
-    let list = move || match status.get() {
-        Load::Loading => view! { <LoadingSkeleton lines=6/> }.into_any(),
-        Load::Failed(message) if posts.with(Vec::is_empty) => view! { <ErrorState message retry/> }.into_any(),
-        Load::Failed(_) | Load::Loaded if posts.with(Vec::is_empty) => {
+    let list = move || match first() {
+        None => view! { <LoadingSkeleton lines=6/> }.into_any(),
+        Some(Err(err)) => {
+            view! { <ErrorState message=err.to_string() retry=Callback::new(move |_| relist())/> }.into_any()
+        }
+        Some(Ok(page)) if page.posts.is_empty() => {
             let query = search.get();
             if query.is_empty() {
                 view! {
@@ -127,20 +151,19 @@ fn Feed() -> impl IntoView {
                 view! { <div class="card empty-state"><p>{format!("No posts match “{query}”.")}</p></div> }.into_any()
             }
         }
-        Load::Failed(_) | Load::Loaded => view! {
+        Some(Ok(_)) => view! {
             <ul class="post-list" aria-label="Posts">
-                <For each=move || posts.get() key=|post| post.id let:post>
+                <For each=posts key=|post| post.id let:post>
                     <li><PostCard post/></li>
                 </For>
             </ul>
         }
         .into_any(),
     };
-    let more_error = move || match status.get() {
-        Load::Failed(message) if !posts.with(Vec::is_empty) => {
-            Some(view! { <p class="inline-error" role="alert">{message}</p> })
+    let load_more = move |_| {
+        if let Some(cursor) = next_cursor() {
+            more.dispatch((request.get_untracked(), listing(), cursor));
         }
-        _ => None,
     };
 
     view! {
@@ -156,24 +179,19 @@ fn Feed() -> impl IntoView {
                 </div>
                 <div class="field inline">
                     <label for="feed-sort">"Sort"</label>
-                    <select id="feed-sort" on:change=move |ev| sort.set(event_target_value(&ev)) prop:value=move || sort.get()>
+                    <select id="feed-sort" prop:value=move || sort.get().as_str() on:change=on_sort_change>
                         <option value="newest">"Newest"</option>
                         <option value="top">"Top"</option>
                     </select>
                 </div>
             </div>
-            <p class="feed-total" aria-live="polite">
-                {move || (status.get() == Load::Loaded).then(|| match total.get() {
-                    1 => "1 post".to_owned(),
-                    n => format!("{n} posts"),
-                })}
-            </p>
+            <p class="feed-total" aria-live="polite">{total}</p>
             {list}
-            {more_error}
-            <Show when=move || next_cursor.with(Option::is_some) && !posts.with(Vec::is_empty)>
-                <button type="button" class="button secondary load-more" disabled=move || loading_more.get()
-                    on:click=move |_| fetch(next_cursor.get_untracked())>
-                    {move || if loading_more.get() { "Loading…" } else { "Load more" }}
+            <ErrorLine message=more_error class="inline-error"/>
+            <Show when=move || next_cursor().is_some()>
+                <button type="button" class="button secondary load-more" disabled=loading_more
+                    on:click=load_more>
+                    {move || if loading_more() { "Loading…" } else { "Load more" }}
                 </button>
             </Show>
         </section>

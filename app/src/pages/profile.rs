@@ -2,58 +2,27 @@
 //! account's security settings (password, log out everywhere) are there.
 
 use crate::api::users::{get_profile, update_bio};
-use crate::client::{AuthState, use_auth};
-use crate::components::{AccountSecurity, ErrorState, FormOutcome, LoadingSkeleton, MembersOnly, PostCard};
-use crate::error::AppError;
+use crate::client::use_auth;
+use crate::components::page_states::{FormOutcome, Outcome, load_by_id, missing_member};
+use crate::components::{AccountSecurity, MembersOnly, PostCard};
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! {
         <MembersOnly>
-            <ProfileLoader/>
+            {load_by_id(4, get_profile, missing_member, |profile| view! { <ProfileView profile/> })}
         </MembersOnly>
-    }
-}
-
-#[component]
-fn ProfileLoader() -> impl IntoView {
-    let id = super::use_id_param();
-    let profile = LocalResource::new(move || {
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => get_profile(id).await,
-                None => Err(AppError::NotFound("User not found".into())),
-            }
-        }
-    });
-    move || match profile.get() {
-        None => view! { <LoadingSkeleton lines=4/> }.into_any(),
-        Some(Err(AppError::NotFound(_))) => view! {
-            <Title text="Member not found · Bulletin"/>
-            <section class="card">
-                <h1>"This member does not exist."</h1>
-                <p><A href="/">"Back to the feed"</A></p>
-            </section>
-        }
-        .into_any(),
-        Some(Err(err)) => {
-            view! { <ErrorState message=err.message() retry=Callback::new(move |_| profile.refetch())/> }.into_any()
-        }
-        Some(Ok(profile)) => view! { <ProfileView profile/> }.into_any(),
     }
 }
 
 #[component]
 fn ProfileView(profile: Profile) -> impl IntoView {
     let auth = use_auth();
-    let own = matches!(auth.state.get_untracked(), AuthState::Member(m) if m.user_id == profile.id);
+    let own = auth.member_id_untracked() == Some(profile.id);
     let joined = exact_time(&profile.created_at).get(..10).unwrap_or_default().to_owned();
     let count = match profile.post_count {
         1 => "1 post".to_owned(),
@@ -95,39 +64,42 @@ fn ProfileView(profile: Profile) -> impl IntoView {
 #[component]
 fn BioEditor(bio: RwSignal<String>) -> impl IntoView {
     let draft = RwSignal::new(bio.get_untracked());
-    let pending = RwSignal::new(false);
-    let message = RwSignal::new(None::<(bool, String)>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
+    // A bio the shared rules refuse is answered here, without a request.
+    let refused = RwSignal::new(None::<String>);
+    let save = Action::new(|text: &String| update_bio(text.clone()));
+    let (pending, answer) = (save.pending(), save.value());
+    Effect::new(move |_| {
+        if let Some(Ok(profile)) = answer.get() {
+            bio.set(profile.bio.clone());
+            draft.set(profile.bio);
+        }
+    });
+    let outcome = Signal::derive(move || match (refused.get(), answer.get()) {
+        (Some(problem), _) => Some(Outcome::Failed(problem)),
+        (None, Some(Ok(_))) => Some(Outcome::Done("Bio saved.".to_owned())),
+        (None, Some(Err(err))) => Some(Outcome::Failed(err.to_string())),
+        (None, None) => None,
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = BioInput { bio: Some(draft.get_untracked()) };
-        if let Err(err) = validate_bio(&input) {
-            message.set(Some((false, err.message())));
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
-            match update_bio(input.bio.unwrap_or_default()).await {
-                Ok(profile) => {
-                    bio.try_set(profile.bio.clone());
-                    draft.try_set(profile.bio);
-                    message.try_set(Some((true, "Bio saved.".to_owned())));
-                }
-                Err(err) => {
-                    message.try_set(Some((false, err.message())));
-                }
+        match validate_bio(&input) {
+            Ok(_) => {
+                refused.set(None);
+                save.dispatch(input.bio.unwrap_or_default());
             }
-            pending.try_set(false);
-        });
+            Err(err) => refused.set(Some(err.to_string())),
+        }
     };
     view! {
-        <form class="bio-form" method="post" on:submit=save novalidate>
+        <form class="bio-form" method="post" on:submit=submit novalidate>
             <div class="field">
                 <label for="bio">"Your bio"</label>
                 <textarea id="bio" rows="3" prop:value=move || draft.get()
                     on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
                 <span class="count">{move || format!("{}/{BIO_MAX}", draft.with(|t| t.trim().chars().count()))}</span>
             </div>
-            <FormOutcome outcome=message/>
+            <FormOutcome outcome/>
             <button type="submit" class="button" disabled=move || pending.get()>"Save bio"</button>
         </form>
     }

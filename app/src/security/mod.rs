@@ -3,16 +3,16 @@
 
 pub mod common_passwords;
 pub mod device;
+pub mod member_tokens;
 pub mod password;
 pub mod rate_limit;
-pub mod session_cache;
 pub mod token;
 pub mod write_limits;
 
 pub use device::DeviceKeys;
+pub use member_tokens::{MEMBER_TOKENS_TTL, MemberTokens, MemberTokensCache};
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, RateLimit};
-pub use session_cache::{MemberTokens, SESSION_CACHE_TTL, SessionCache};
 pub use token::{Claims, Grant, TokenKeys};
 pub use write_limits::{WriteLimiters, WriteLimits};
 

@@ -1,7 +1,7 @@
 //! A fixed-window attempt limiter, keyed by client address (register and login) or by what failed logins are
 //! counted against (a username, a trusted device, a member changing their password).
 //!
-//! It lives in process memory: with several instances each keeps its own count (see the README).
+//! It lives in process memory: with several instances each keeps its own count (see docs/deploy.md).
 
 use crate::error::AppError;
 use std::collections::HashMap;

@@ -17,22 +17,34 @@ pub const LEEWAY_SECONDS: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
-    pub sub: String,
-    #[serde(rename = "userId")]
+    /// The member's id: JWT's subject, which is text on the wire (`"7"`).
+    #[serde(rename = "sub", with = "subject")]
     pub user_id: i64,
-    pub username: String,
     pub iat: u64,
     pub exp: u64,
-    /// The member's token generation when this token was signed (tokens from before revocation existed: 0).
-    #[serde(default, rename = "gen")]
+    /// The member's token generation when this token was signed.
+    #[serde(rename = "gen")]
     pub generation: i64,
     /// When the member last proved their password; a refresh keeps it.
-    #[serde(default, rename = "auth_time")]
     pub auth_time: u64,
     /// The session this token belongs to: new at each login, kept by refreshes, so "Log out" can end exactly
-    /// this session, every copy of its token included (tokens from before sessions existed: empty).
-    #[serde(default)]
+    /// this session, every copy of its token included.
     pub sid: String,
+}
+
+/// `sub` as a member id written plainly (`"7"`, not `"07"` or `"+7"`): one id, one spelling.
+mod subject {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(user_id: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(user_id)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        crate::model::posts::parse_id(&text).ok_or_else(|| D::Error::custom("sub is not a member id"))
+    }
 }
 
 /// What a token is signed for besides the member: their token generation, when they last proved their password,
@@ -88,9 +100,7 @@ impl TokenKeys {
     pub fn sign(&self, member: &Member, grant: &Grant) -> Result<String, AppError> {
         let iat = now();
         let claims = Claims {
-            sub: member.user_id.to_string(),
             user_id: member.user_id,
-            username: member.username.clone(),
             iat,
             exp: iat + self.ttl_seconds,
             generation: grant.generation,
@@ -102,16 +112,10 @@ impl TokenKeys {
 
     /// Any failure is the same 401 to the caller: which check failed is nobody's business but the log's.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|err| {
-                tracing::debug!(error = %err, "rejected bearer token");
-                AppError::token_invalid()
-            })?
-            .claims;
-        if claims.sub != claims.user_id.to_string() {
-            return Err(AppError::token_invalid());
-        }
-        Ok(claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|data| data.claims).map_err(|err| {
+            tracing::debug!(error = %err, "rejected bearer token");
+            AppError::token_invalid()
+        })
     }
 }
 
@@ -136,6 +140,17 @@ mod tests {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap()
     }
 
+    /// Every claim Bulletin signs, for a token issued at `iat` that expires at `exp`.
+    fn all_claims(iat: u64, exp: u64) -> serde_json::Value {
+        serde_json::json!({"sub": "7", "iat": iat, "exp": exp, "gen": 0, "auth_time": iat, "sid": "s1"})
+    }
+
+    #[test]
+    fn forged_claims_pass_when_nothing_is_wrong_with_them() {
+        // The claim tests below change one thing each; this shows that one thing is what gets them refused.
+        assert_eq!(keys().verify(&forge(all_claims(now(), now() + 600))).unwrap().user_id, 7);
+    }
+
     fn assert_rejected(token: &str) {
         assert_eq!(keys().verify(token), Err(AppError::token_invalid()), "token should be refused: {token}");
     }
@@ -144,7 +159,7 @@ mod tests {
     fn a_signed_token_verifies_with_all_claims() {
         let grant = Grant { generation: 3, auth_time: 1_000, session_id: "s1".into() };
         let claims = keys().verify(&keys().sign(&alice(), &grant).unwrap()).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.user_id, claims.username.as_str()), ("7", 7, "alice"));
+        assert_eq!(claims.user_id, 7);
         assert_eq!(claims.exp - claims.iat, 3600);
         assert_eq!((claims.generation, claims.auth_time, claims.sid.as_str()), (3, 1_000, "s1"));
     }
@@ -179,7 +194,6 @@ mod tests {
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         let mut claims: serde_json::Value =
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[1]).unwrap()).unwrap();
-        claims["userId"] = 1.into();
         claims["sub"] = "1".into();
         parts[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
         assert_rejected(&parts.join("."));
@@ -188,26 +202,13 @@ mod tests {
     #[test]
     fn the_none_algorithm_is_rejected() {
         let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        let claims = URL_SAFE_NO_PAD.encode(format!(
-            r#"{{"sub":"7","userId":7,"username":"alice","iat":{0},"exp":{1}}}"#,
-            now(),
-            now() + 600
-        ));
+        let claims = URL_SAFE_NO_PAD.encode(all_claims(now(), now() + 600).to_string());
         assert_rejected(&format!("{header}.{claims}."));
     }
 
     #[test]
     fn other_hmac_algorithms_are_rejected() {
-        let claims = Claims {
-            sub: "7".into(),
-            user_id: 7,
-            username: "alice".into(),
-            iat: now(),
-            exp: now() + 600,
-            generation: 0,
-            auth_time: now(),
-            sid: String::new(),
-        };
+        let claims = all_claims(now(), now() + 600);
         let token =
             jsonwebtoken::encode(&Header::new(Algorithm::HS512), &claims, &EncodingKey::from_secret(SECRET)).unwrap();
         assert_rejected(&token);
@@ -216,20 +217,27 @@ mod tests {
     #[test]
     fn an_expired_token_is_rejected_beyond_the_small_leeway() {
         let past = now() - 60;
-        let claims = serde_json::json!({"sub": "7", "userId": 7, "username": "alice", "iat": past - 60, "exp": past});
-        assert_rejected(&forge(claims));
+        assert_rejected(&forge(all_claims(past - 60, past)));
     }
 
     #[test]
-    fn a_token_without_exp_is_rejected() {
-        let claims = serde_json::json!({"sub": "7", "userId": 7, "username": "alice", "iat": now()});
-        assert_rejected(&forge(claims));
+    fn a_token_missing_a_claim_is_rejected() {
+        for claim in ["sub", "exp", "gen", "auth_time", "sid"] {
+            let mut claims = all_claims(now(), now() + 600);
+            claims.as_object_mut().unwrap().remove(claim);
+            assert_rejected(&forge(claims));
+        }
     }
 
     #[test]
-    fn a_token_whose_sub_disagrees_with_user_id_is_rejected() {
-        let claims =
-            serde_json::json!({"sub": "8", "userId": 7, "username": "alice", "iat": now(), "exp": now() + 600});
-        assert_rejected(&forge(claims));
+    fn a_token_whose_sub_is_not_a_member_id_written_plainly_is_rejected() {
+        for sub in ["07", "+7", "0", "-7", "seven", ""] {
+            let mut claims = all_claims(now(), now() + 600);
+            claims["sub"] = sub.into();
+            assert_rejected(&forge(claims));
+        }
+        let mut numeric = all_claims(now(), now() + 600);
+        numeric["sub"] = 7.into();
+        assert_rejected(&forge(numeric));
     }
 }

@@ -4,32 +4,27 @@
 //! Audit events (target `audit`) record who did what; the request's span adds the client address and request id.
 //! They never contain a password, a token or a hash.
 
-use super::AppState;
+use super::Board;
 use crate::error::{AppError, messages};
 use crate::model::auth::{
     CredentialsInput, PasswordChangeInput, USERNAME_LOOKALIKE, validate_login, validate_password_change,
     validate_password_choice, validate_registration,
 };
-use crate::model::{AuthSession, Member};
+use crate::model::{AuthToken, Member};
 use crate::security::token::{LEEWAY_SECONDS, now};
 use crate::security::{Claims, Grant, MemberTokens, common_passwords};
 use crate::store::users;
 use std::net::IpAddr;
 
-impl AppState {
-    pub async fn register(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthSession, AppError> {
+impl Board {
+    pub async fn register(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthToken, AppError> {
         self.auth_attempts.attempt(client)?;
         let credentials = validate_registration(&input)?;
         common_passwords::refuse_common(&credentials.password)?;
         let hash = self.passwords.hash(&credentials.password).await?;
-        let (member, generation) =
-            users::insert_user(&self.db, &credentials.username, &hash).await.map_err(|refused| match refused {
-                users::NameRefused::Taken => AppError::Conflict(messages::USERNAME_TAKEN.into()),
-                users::NameRefused::LookAlike => AppError::Conflict(USERNAME_LOOKALIKE.into()),
-                users::NameRefused::Failed(err) => err,
-            })?;
-        tracing::info!(target: "audit", event = "register", user_id = member.user_id, "member registered");
-        self.signed_in(member, generation)
+        let stored = users::insert_user(&self.db, &credentials.username, &hash).await.map_err(name_refusal)?;
+        tracing::info!(target: "audit", event = "register", user_id = stored.member.user_id, "member registered");
+        self.signed_in(stored.member, stored.token_generation)
     }
 
     /// Logs a member in. `device_token`: the `X-Device-Token` header, the device token this client was given for
@@ -45,7 +40,7 @@ impl AppState {
         client: IpAddr,
         device_token: Option<&str>,
         input: CredentialsInput,
-    ) -> Result<AuthSession, AppError> {
+    ) -> Result<AuthToken, AppError> {
         self.auth_attempts.check(client)?;
         self.login_successes.check(client)?;
         let credentials = validate_login(&input)?;
@@ -109,14 +104,14 @@ impl AppState {
         Ok(verified)
     }
 
-    /// The member behind an `Authorization` header value: `Bearer <token>` with a valid, unrevoked token of an
-    /// existing user. Tokens anywhere else (query string, cookies) are deliberately never looked at.
-    pub async fn authenticate(&self, authorization: Option<&[u8]>) -> Result<Member, AppError> {
-        self.authenticate_claims(authorization).await.map(|(member, _)| member)
+    /// The member behind a bearer token (which the doors read from `Authorization: Bearer`, and nowhere else):
+    /// a valid, unrevoked token of an existing member. No token: 401 "token required".
+    pub async fn authenticate(&self, token: Option<&str>) -> Result<Member, AppError> {
+        self.authenticate_claims(token).await.map(|proven| proven.member)
     }
 
-    async fn authenticate_claims(&self, authorization: Option<&[u8]>) -> Result<(Member, Claims), AppError> {
-        let token = authorization.and_then(bearer_token).ok_or_else(AppError::token_required)?;
+    async fn authenticate_claims(&self, token: Option<&str>) -> Result<Authenticated, AppError> {
+        let token = token.ok_or_else(AppError::token_required)?;
         let claims = self.tokens.verify(token)?;
         // The signature proves we issued it; the member's current generation and logged-out sessions prove it
         // was not revoked since (and that the member still exists, with their current name).
@@ -126,56 +121,51 @@ impl AppState {
             return Err(AppError::token_invalid());
         }
         tracing::Span::current().record("user_id", claims.user_id);
-        Ok((tokens.member, claims))
+        Ok(Authenticated { member: tokens.member, claims })
     }
 
     /// What is known of the member's tokens: from the few-second cache, else from the database.
     async fn member_tokens(&self, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
-        if let Some(hit) = self.sessions.get(user_id) {
+        if let Some(hit) = self.member_tokens.get(user_id) {
             return Ok(Some(hit));
         }
         // A read that started before this instance revoked the member's tokens may finish after it: the cache
         // keeps (and answers with) the newer state, so the revoked token is refused even by this request.
-        Ok(users::find_session(&self.db, user_id).await?.map(|tokens| self.sessions.put(tokens)))
+        Ok(users::find_member_tokens(&self.db, user_id).await?.map(|tokens| self.member_tokens.put(tokens)))
     }
 
     /// A fresh token for a still-valid one: same member, same generation, same `auth_time`, a new `exp`. Refused
     /// once the password was last entered more than the maximum session age ago.
-    pub async fn refresh(&self, authorization: Option<&[u8]>) -> Result<AuthSession, AppError> {
-        let (member, claims) = self.authenticate_claims(authorization).await?;
-        let auth_time = if claims.auth_time == 0 { claims.iat } else { claims.auth_time };
+    pub async fn refresh(&self, token: Option<&str>) -> Result<AuthToken, AppError> {
+        let Authenticated { member, claims } = self.authenticate_claims(token).await?;
+        let auth_time = claims.auth_time;
         if now().saturating_sub(auth_time) >= self.session_max_seconds {
             tracing::info!(target: "audit", event = "refresh_refused", user_id = member.user_id, "session too old");
             return Err(AppError::Unauthorized(messages::SESSION_TOO_OLD.into()));
         }
         tracing::info!(target: "audit", event = "refresh", user_id = member.user_id, "token refreshed");
         let grant = Grant { generation: claims.generation, auth_time, session_id: claims.sid };
-        self.session_for(member, &grant)
+        self.token_for(member, &grant)
     }
 
-    /// Ends the session of the token in `authorization` on the server: that token, every copy of it and every
+    /// Ends the session of `token` on the server: that token, every copy of it and every
     /// token refreshed from it stop working (on this instance at once, on others within the cache's few
     /// seconds). The member's other sessions carry on.
-    pub async fn logout(&self, authorization: Option<&[u8]>) -> Result<(), AppError> {
-        let (member, claims) = self.authenticate_claims(authorization).await?;
-        if claims.sid.is_empty() {
-            // A token from before sessions had ids: it cannot be told from the member's others. It expires on
-            // its own within one token lifetime; "log out everywhere" ends it at once.
-            tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "log-out of a token without a session id");
-            return Ok(());
-        }
+    pub async fn logout(&self, token: Option<&str>) -> Result<(), AppError> {
+        let Authenticated { member, claims } = self.authenticate_claims(token).await?;
         // Listed until no token of the session can be valid any more: the session is refreshable until
         // `auth_time + SESSION_MAX_SECONDS`, and its last token lives one lifetime more. (Listing it for only one
         // lifetime from now would not do: another instance may still refresh it within its cache's few seconds,
         // and that token, refreshed again after the listing lapsed, would revive the session.)
-        let auth_time = if claims.auth_time == 0 { claims.iat } else { claims.auth_time };
-        let expires_at = auth_time.max(now()) + self.session_max_seconds + self.tokens.ttl_seconds() + LEEWAY_SECONDS;
+        let expires_at =
+            claims.auth_time.max(now()) + self.session_max_seconds + self.tokens.ttl_seconds() + LEEWAY_SECONDS;
         users::revoke_session(&self.db, member.user_id, &claims.sid, expires_at as i64).await?;
         // Read back rather than amend the cached entry: that entry may be seconds old, and storing it as new
         // would let it (say, an older generation) live another full cache period here.
-        let mut tokens = users::find_session(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        let mut tokens =
+            users::find_member_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
         tokens.revoked_sessions.insert(claims.sid);
-        self.sessions.put(tokens);
+        self.member_tokens.put(tokens);
         tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "session ended");
         Ok(())
     }
@@ -184,14 +174,18 @@ impl AppState {
     pub async fn logout_all(&self, member: &Member) -> Result<(), AppError> {
         let generation = users::revoke_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
         // This instance refuses the old tokens at once; the others once their cache entry expires.
-        self.sessions.put(MemberTokens { member: member.clone(), generation, revoked_sessions: Default::default() });
+        self.member_tokens.put(MemberTokens {
+            member: member.clone(),
+            generation,
+            revoked_sessions: Default::default(),
+        });
         tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
         Ok(())
     }
 
     /// Checks the current password, stores the new one and revokes every older token; returns a token for the
     /// new generation so the member stays signed in where they changed it.
-    pub async fn change_password(&self, member: &Member, input: PasswordChangeInput) -> Result<AuthSession, AppError> {
+    pub async fn change_password(&self, member: &Member, input: PasswordChangeInput) -> Result<AuthToken, AppError> {
         let change = validate_password_change(&input)?;
         validate_password_choice(&member.username, &change.new)?;
         common_passwords::refuse_common(&change.new)?;
@@ -209,23 +203,48 @@ impl AppState {
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
-        self.sessions.put(MemberTokens { member: member.clone(), generation, revoked_sessions: Default::default() });
+        self.member_tokens.put(MemberTokens {
+            member: member.clone(),
+            generation,
+            revoked_sessions: Default::default(),
+        });
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
-        self.session_for(member.clone(), &Grant::new_session(generation))
+        self.token_for(member.clone(), &Grant::new_session(generation))
     }
 
     /// A new session for a member who just proved their password (registration, login), with this client's
     /// device token for them.
-    fn signed_in(&self, member: Member, generation: i64) -> Result<AuthSession, AppError> {
-        let mut session = self.session_for(member, &Grant::new_session(generation))?;
-        session.device_token = self.devices.issue(&session.username);
-        Ok(session)
+    fn signed_in(&self, member: Member, generation: i64) -> Result<AuthToken, AppError> {
+        let mut signed_in = self.token_for(member, &Grant::new_session(generation))?;
+        signed_in.device_token = self.devices.issue(&signed_in.username);
+        Ok(signed_in)
     }
 
-    fn session_for(&self, member: Member, grant: &Grant) -> Result<AuthSession, AppError> {
+    fn token_for(&self, member: Member, grant: &Grant) -> Result<AuthToken, AppError> {
         let token = self.tokens.sign(&member, grant)?;
-        Ok(AuthSession { token, user_id: member.user_id, username: member.username, device_token: None })
+        Ok(AuthToken {
+            token,
+            expires_in: self.tokens.ttl_seconds(),
+            user_id: member.user_id,
+            username: member.username,
+            device_token: None,
+        })
     }
+}
+
+/// What a registration whose name the store refused is answered with.
+fn name_refusal(refused: users::NameRefused) -> AppError {
+    match refused {
+        users::NameRefused::Taken => AppError::Conflict(messages::USERNAME_TAKEN.into()),
+        users::NameRefused::LookAlike => AppError::Conflict(USERNAME_LOOKALIKE.into()),
+        users::NameRefused::Failed(err) => err,
+    }
+}
+
+/// A request's proven identity: the member, and the claims of the token that proved it.
+struct Authenticated {
+    member: Member,
+    claims: Claims,
 }
 
 /// What a failed password check is counted against (`LOGIN_FAILURE_LIMIT` each).
@@ -237,27 +256,4 @@ pub enum FailureKey {
     Device(String),
     /// Current-password checks of one member's password change.
     PasswordChange(i64),
-}
-
-/// The token of a `Bearer` authorization header (scheme case-insensitive, per RFC 7235), if there is one.
-fn bearer_token(header: &[u8]) -> Option<&str> {
-    let value = std::str::from_utf8(header).ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bearer_token;
-
-    #[test]
-    fn bearer_tokens_are_read_from_the_bearer_scheme_only() {
-        assert_eq!(bearer_token(b"Bearer abc.def.ghi"), Some("abc.def.ghi"));
-        assert_eq!(bearer_token(b"bearer  abc"), Some("abc"));
-        assert_eq!(bearer_token(b"Basic dXNlcjpwYXNz"), None);
-        assert_eq!(bearer_token(b"Bearer "), None);
-        assert_eq!(bearer_token(b"Bearer"), None);
-        assert_eq!(bearer_token(b"abc.def.ghi"), None);
-    }
 }

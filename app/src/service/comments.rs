@@ -1,12 +1,12 @@
 //! Comments: anyone may comment on a post; only a comment's author may delete it.
 
-use super::AppState;
+use super::Board;
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::posts::{self as rules, COMMENT_NOT_FOUND, Comment, CommentInput, POST_NOT_FOUND};
 use crate::store::{comments, posts};
 
-impl AppState {
+impl Board {
     pub async fn list_comments(&self, _viewer: &Member, post_id: i64) -> Result<Vec<Comment>, AppError> {
         if posts::author_of(&self.db, post_id).await?.is_none() {
             return Err(AppError::NotFound(POST_NOT_FOUND.into()));

@@ -6,12 +6,12 @@ pub mod comments;
 pub mod posts;
 pub mod users;
 
-use crate::security::{AttemptLimiter, DeviceKeys, PasswordHasher, SessionCache, TokenKeys, WriteLimiters};
+use crate::security::{AttemptLimiter, DeviceKeys, MemberTokensCache, PasswordHasher, TokenKeys, WriteLimiters};
 use crate::store::Db;
 
 /// Everything the rules need, built once at start-up and shared (cheaply cloned) by every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct Board {
     pub db: Db,
     pub passwords: PasswordHasher,
     pub tokens: TokenKeys,
@@ -26,7 +26,7 @@ pub struct AppState {
     /// Posts, comments, upvotes and bio edits per member.
     pub write_limits: WriteLimiters,
     /// Members' current token generations, remembered for a few seconds.
-    pub sessions: SessionCache,
+    pub member_tokens: MemberTokensCache,
     /// How long after the password was last entered a token may still be refreshed.
     pub session_max_seconds: u64,
 }

@@ -1,6 +1,6 @@
 //! Posts and upvotes: reading the feed, writing your own posts, upvoting anyone's.
 
-use super::AppState;
+use super::Board;
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::feed::{Cursor, FeedQueryInput};
@@ -13,7 +13,7 @@ fn post_not_found() -> AppError {
     AppError::NotFound(POST_NOT_FOUND.into())
 }
 
-impl AppState {
+impl Board {
     pub async fn list_posts(&self, viewer: &Member, input: &FeedQueryInput) -> Result<PostPage, AppError> {
         let query = input.parse()?;
         let mut posts = posts::list(&self.db, viewer.user_id, &query).await?;
@@ -69,8 +69,7 @@ impl AppState {
     }
 
     async fn upvote_state(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
-        let (upvotes, upvoted) = upvotes::state(&self.db, member.user_id, post_id).await?.ok_or_else(post_not_found)?;
-        Ok(UpvoteState { upvotes, upvoted })
+        upvotes::state(&self.db, member.user_id, post_id).await?.ok_or_else(post_not_found)
     }
 
     /// Why an owner-only write changed nothing: the post is gone (404) or belongs to someone else (403). The

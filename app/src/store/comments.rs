@@ -4,43 +4,19 @@ use super::{Db, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::posts::Comment;
 
+/// The columns of a `Comment`; callers add the WHERE clause.
 const COMMENT_COLUMNS: &str = "SELECT c.id, c.post_id, c.user_id, u.username AS author_username, c.body, c.created_at
     FROM comments c JOIN users u ON u.id = c.user_id";
-
-#[derive(sqlx::FromRow)]
-struct CommentRow {
-    id: i64,
-    post_id: i64,
-    user_id: i64,
-    author_username: String,
-    body: String,
-    created_at: String,
-}
-
-impl From<CommentRow> for Comment {
-    fn from(r: CommentRow) -> Self {
-        Comment {
-            id: r.id,
-            post_id: r.post_id,
-            user_id: r.user_id,
-            author_username: r.author_username,
-            body: r.body,
-            created_at: r.created_at,
-        }
-    }
-}
 
 /// A post's comments, oldest first.
 pub async fn for_post(db: &Db, post_id: i64) -> Result<Vec<Comment>, AppError> {
     let sql = format!("{COMMENT_COLUMNS} WHERE c.post_id = $1 ORDER BY c.id");
-    let rows = on_pool!(db, |pool| sqlx::query_as::<_, CommentRow>(&sql).bind(post_id).fetch_all(pool).await?);
-    Ok(rows.into_iter().map(Comment::from).collect())
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Comment>(&sql).bind(post_id).fetch_all(pool).await?))
 }
 
 pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError> {
     let sql = format!("{COMMENT_COLUMNS} WHERE c.id = $1");
-    let row = on_pool!(db, |pool| sqlx::query_as::<_, CommentRow>(&sql).bind(comment_id).fetch_optional(pool).await?);
-    Ok(row.map(Comment::from))
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Comment>(&sql).bind(comment_id).fetch_optional(pool).await?))
 }
 
 /// Adds a comment; `None` if the post does not exist (the foreign key refuses it, atomically with the insert).

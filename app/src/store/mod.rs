@@ -6,6 +6,7 @@
 //! where the SQL dialects differ are spelled out beside each other in the module that needs them.
 
 pub mod comments;
+mod errors;
 pub mod posts;
 pub mod seed;
 mod sqlite_file;

@@ -7,14 +7,13 @@ use super::{Db, Dialect, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{NewPost, Post, PostPatch};
-use sqlx::{Database, Encode, Pool, QueryBuilder, Type};
 
-/// The columns of a `Post` as seen by the member bound to `$1` (for `viewer_upvoted`), over `POSTS_WITH_AUTHORS`.
-const POST_FIELDS: &str = "SELECT p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
+/// The columns of a `Post` (named as its fields) over `posts p JOIN users u`, as seen by the member bound to `$1`
+/// (for `viewer_upvoted`): every query that reads posts binds the viewer first.
+const POST_COLUMNS: &str = "p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
         EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS viewer_upvoted,
         p.created_at, p.updated_at";
-const POSTS_WITH_AUTHORS: &str = " FROM posts p JOIN users u ON u.id = p.user_id";
 
 /// The next `updated_at`: now, unless the clock has not moved on since the last edit, then 1.5 ms after it, so
 /// an edit is always visible as a change. Same RFC 3339 text with milliseconds on both backends.
@@ -30,37 +29,6 @@ fn next_updated_at(dialect: Dialect) -> &'static str {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct PostRow {
-    id: i64,
-    title: String,
-    body: String,
-    user_id: i64,
-    author_username: String,
-    upvotes: i64,
-    comment_count: i64,
-    viewer_upvoted: bool,
-    created_at: String,
-    updated_at: String,
-}
-
-impl From<PostRow> for Post {
-    fn from(r: PostRow) -> Self {
-        Post {
-            id: r.id,
-            title: r.title,
-            body: r.body,
-            user_id: r.user_id,
-            author_username: r.author_username,
-            upvotes: r.upvotes,
-            comment_count: r.comment_count,
-            viewer_upvoted: r.viewer_upvoted,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
-
 /// Who may change a post, for telling "not yours" (403) from "not there" (404) after a refused write.
 pub async fn author_of(db: &Db, post_id: i64) -> Result<Option<i64>, AppError> {
     Ok(on_pool!(db, |pool| {
@@ -69,11 +37,8 @@ pub async fn author_of(db: &Db, post_id: i64) -> Result<Option<i64>, AppError> {
 }
 
 pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, AppError> {
-    let sql = format!("{POST_FIELDS}{POSTS_WITH_AUTHORS} WHERE p.id = $2");
-    let row = on_pool!(db, |pool| {
-        sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?
-    });
-    Ok(row.map(Post::from))
+    let sql = format!("SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $2");
+    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await? }))
 }
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
@@ -124,13 +89,24 @@ pub async fn delete_own(db: &Db, author: i64, post_id: i64) -> Result<bool, AppE
     Ok(deleted == 1)
 }
 
-/// Values a feed query binds: what `push_bind` needs on either backend.
-trait Bindable<'a, DB: Database>: Encode<'a, DB> + Type<DB> + Send + 'a {}
-impl<'a, DB: Database, T: Encode<'a, DB> + Type<DB> + Send + 'a> Bindable<'a, DB> for T {}
+/// A value the feed query binds: text or a number, all it needs.
+#[derive(Debug, PartialEq, Eq)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
 
-/// A query builder for `pool`'s backend (the pool only fixes the type).
-fn builder_for<'a, DB: Database>(_pool: &Pool<DB>, sql: &str) -> QueryBuilder<'a, DB> {
-    QueryBuilder::new(sql)
+/// The values of a query written piece by piece, in placeholder order. The placeholders are numbered (`$n`) like
+/// every other query's, which is why this is not sqlx's `QueryBuilder`: that writes `?` on SQLite, where sqlx
+/// numbers a `?` by counting only the other `?`s, so the first would be bound to the viewer meant for `$1`.
+struct Params(Vec<Param>);
+
+impl Params {
+    /// Adds `value` and returns the placeholder to write where it goes.
+    fn add(&mut self, value: Param) -> String {
+        self.0.push(value);
+        format!("${}", self.0.len())
+    }
 }
 
 /// `text` as a LIKE pattern that matches it literally anywhere: `\`, `%` and `_` are escaped (ESCAPE '\').
@@ -147,118 +123,125 @@ fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-/// Case-insensitive substring match on title or body, the same on both backends.
-fn push_search<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, search: &Option<String>)
-where
-    String: Bindable<'a, DB>,
-{
-    if let Some(text) = search {
-        let pattern = contains_pattern(text);
-        builder
-            .push(" AND (lower(p.title) LIKE lower(")
-            .push_bind(pattern.clone())
-            .push(") ESCAPE '\\' OR lower(p.body) LIKE lower(")
-            .push_bind(pattern)
-            .push(") ESCAPE '\\')");
-    }
+/// Case-insensitive substring match on title or body, the same on both backends, against the pattern bound at
+/// the placeholder `pattern`.
+fn matching(pattern: &str) -> String {
+    format!(
+        " AND (lower(p.title) LIKE lower({pattern}) ESCAPE '\\' \
+         OR lower(p.body) LIKE lower({pattern}) ESCAPE '\\')"
+    )
 }
 
 /// The ids (and sort keys) of one feed page: search, keyset position, order, page. Only index columns, so a deep
 /// OFFSET walks the (created_at, id) or (upvotes, id) index alone, and the post columns are then computed for the
 /// page's rows only.
-fn push_page_ids<'a, DB: Database>(builder: &mut QueryBuilder<'a, DB>, query: &FeedQuery)
-where
-    String: Bindable<'a, DB>,
-    i64: Bindable<'a, DB>,
-{
-    builder.push(match query.sort {
+fn page_ids(query: &FeedQuery, params: &mut Params) -> String {
+    let mut sql = String::from(match query.sort {
         PostSort::Newest => "SELECT p.id, p.created_at AS sort_key FROM posts p WHERE 1 = 1",
         PostSort::Top => "SELECT p.id, p.upvotes AS sort_key FROM posts p WHERE 1 = 1",
     });
-    push_search(builder, &query.search);
+    if let Some(text) = &query.search {
+        sql += &matching(&params.add(Param::Text(contains_pattern(text))));
+    }
     match &query.after {
         Some(Cursor::Newest { created_at, id }) => {
-            builder
-                .push(" AND (p.created_at, p.id) < (")
-                .push_bind(created_at.clone())
-                .push(", ")
-                .push_bind(*id)
-                .push(")");
+            let key = params.add(Param::Text(created_at.clone()));
+            let after_id = params.add(Param::Int(*id));
+            sql += &format!(" AND (p.created_at, p.id) < ({key}, {after_id})");
         }
         Some(Cursor::Top { upvotes, id }) => {
-            builder.push(" AND (p.upvotes, p.id) < (").push_bind(*upvotes).push(", ").push_bind(*id).push(")");
+            let key = params.add(Param::Int(*upvotes));
+            let after_id = params.add(Param::Int(*id));
+            sql += &format!(" AND (p.upvotes, p.id) < ({key}, {after_id})");
         }
         None => {}
     }
-    builder.push(order_by(query.sort));
-    builder.push(" LIMIT ").push_bind(query.limit + 1);
-    if query.after.is_none() {
-        builder.push(" OFFSET ").push_bind((query.page - 1).saturating_mul(query.limit));
-    }
-}
-
-fn order_by(sort: PostSort) -> &'static str {
-    match sort {
+    sql += match query.sort {
         PostSort::Newest => " ORDER BY p.created_at DESC, p.id DESC",
         PostSort::Top => " ORDER BY p.upvotes DESC, p.id DESC",
+    };
+    sql += &format!(" LIMIT {}", params.add(Param::Int(query.limit + 1)));
+    if query.after.is_none() {
+        sql += &format!(" OFFSET {}", params.add(Param::Int((query.page - 1).saturating_mul(query.limit))));
     }
+    sql
 }
 
 /// One page of the feed (plus one extra row, so the caller knows whether there is a next page), in one query.
 pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
-    // The viewer is `$1` of POST_FIELDS; the builder numbers its own binds after it.
-    let (head, tail) = POST_FIELDS.split_once("$1").expect("POST_FIELDS binds the viewer as $1");
-    let rows = on_pool!(db, |pool| {
-        let mut builder = builder_for(pool, head);
-        builder.push_bind(viewer).push(tail).push(" FROM (");
-        push_page_ids(&mut builder, query);
-        // Ordered by the page's own keys, not the posts': were the outer ORDER BY on p's columns, SQLite could pick
-        // "walk posts by index, probe the page" (the whole table per request) over "walk the page's 21 rows".
-        builder.push(") page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id");
-        builder.push(" ORDER BY page.sort_key DESC, page.id DESC");
-        builder.build_query_as::<PostRow>().fetch_all(pool).await?
-    });
-    Ok(rows.into_iter().map(Post::from).collect())
+    let mut params = Params(vec![Param::Int(viewer)]); // $1, the viewer of POST_COLUMNS
+    let page = page_ids(query, &mut params);
+    // Ordered by the page's own keys, not the posts': were the outer ORDER BY on p's columns, SQLite could pick
+    // "walk posts by index, probe the page" (the whole table per request) over "walk the page's 21 rows".
+    let sql = format!(
+        "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
+         ORDER BY page.sort_key DESC, page.id DESC"
+    );
+    Ok(on_pool!(db, |pool| {
+        let mut statement = sqlx::query_as::<_, Post>(&sql);
+        for param in &params.0 {
+            statement = match param {
+                Param::Text(text) => statement.bind(text.as_str()),
+                Param::Int(number) => statement.bind(*number),
+            };
+        }
+        statement.fetch_all(pool).await?
+    }))
 }
 
 /// How many posts match the feed's search. Without one, the trigger-kept total (one row, whatever the size of the
 /// board); with one, a count of the matches, which the search has to scan for anyway.
 pub async fn count(db: &Db, search: &Option<String>) -> Result<i64, AppError> {
-    Ok(on_pool!(db, |pool| {
-        if search.is_none() {
+    let Some(text) = search else {
+        return Ok(on_pool!(db, |pool| {
             sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
-        } else {
-            let mut builder = builder_for(pool, "SELECT COUNT(*) FROM posts p WHERE 1 = 1");
-            push_search(&mut builder, search);
-            builder.build_query_scalar::<i64>().fetch_one(pool).await?
-        }
-    }))
+        }));
+    };
+    let sql = format!("SELECT COUNT(*) FROM posts p WHERE 1 = 1{}", matching("$1"));
+    let pattern = contains_pattern(text);
+    Ok(on_pool!(db, |pool| { sqlx::query_scalar::<_, i64>(&sql).bind(pattern.as_str()).fetch_one(pool).await? }))
 }
 
 /// A member's newest posts, for their profile.
 pub async fn by_author(db: &Db, viewer: i64, author: i64, limit: i64) -> Result<Vec<Post>, AppError> {
     let sql = format!(
-        "{POST_FIELDS}{POSTS_WITH_AUTHORS} WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
+        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.user_id
+         WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
     );
-    let rows = on_pool!(db, |pool| {
-        sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(author).bind(limit).fetch_all(pool).await?
-    });
-    Ok(rows.into_iter().map(Post::from).collect())
-}
-
-pub async fn count_by_author(db: &Db, author: i64) -> Result<i64, AppError> {
     Ok(on_pool!(db, |pool| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE user_id = $1").bind(author).fetch_one(pool).await?
+        sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(author).bind(limit).fetch_all(pool).await?
     }))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::contains_pattern;
+    use super::*;
 
     #[test]
     fn search_patterns_match_wildcards_literally() {
         assert_eq!(contains_pattern("rust"), "%rust%");
         assert_eq!(contains_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
+
+    #[test]
+    fn a_searched_page_binds_its_pattern_once_then_limit_and_offset() {
+        let query = FeedQuery { page: 3, limit: 20, sort: PostSort::Top, search: Some("rust".into()), after: None };
+        let mut params = Params(vec![Param::Int(7)]);
+        let sql = page_ids(&query, &mut params);
+        assert!(sql.contains("lower(p.title) LIKE lower($2) ESCAPE '\\' OR lower(p.body) LIKE lower($2)"), "{sql}");
+        assert!(sql.ends_with(" ORDER BY p.upvotes DESC, p.id DESC LIMIT $3 OFFSET $4"), "{sql}");
+        assert_eq!(params.0, [Param::Int(7), Param::Text("%rust%".into()), Param::Int(21), Param::Int(40)]);
+    }
+
+    #[test]
+    fn a_page_after_a_cursor_continues_by_keyset_without_offset() {
+        let after = Cursor::Newest { created_at: "2026-11-26T15:00:00.123Z".into(), id: 42 };
+        let query = FeedQuery { page: 1, limit: 20, sort: PostSort::Newest, search: None, after: Some(after) };
+        let mut params = Params(vec![Param::Int(7)]);
+        let sql = page_ids(&query, &mut params);
+        let keyset = " AND (p.created_at, p.id) < ($2, $3) ORDER BY p.created_at DESC, p.id DESC LIMIT $4";
+        assert!(sql.ends_with(keyset), "{sql}");
+        let created_at = Param::Text("2026-11-26T15:00:00.123Z".into());
+        assert_eq!(params.0, [Param::Int(7), created_at, Param::Int(42), Param::Int(21)]);
     }
 }

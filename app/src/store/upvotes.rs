@@ -3,6 +3,7 @@
 
 use super::{Db, committed_write, on_pool};
 use crate::error::AppError;
+use crate::model::posts::UpvoteState;
 
 /// Records `member`'s upvote (once, however often it is sent). `false` if the post does not exist.
 pub async fn add(db: &Db, member: i64, post_id: i64) -> Result<bool, AppError> {
@@ -36,10 +37,11 @@ pub async fn remove(db: &Db, member: i64, post_id: i64) -> Result<(), AppError> 
 }
 
 /// The post's count and whether `member` is among its upvoters; `None` if the post does not exist.
-pub async fn state(db: &Db, member: i64, post_id: i64) -> Result<Option<(i64, bool)>, AppError> {
+pub async fn state(db: &Db, member: i64, post_id: i64) -> Result<Option<UpvoteState>, AppError> {
     Ok(on_pool!(db, |pool| {
-        sqlx::query_as::<_, (i64, bool)>(
-            "SELECT p.upvotes, EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1)
+        sqlx::query_as::<_, UpvoteState>(
+            "SELECT p.upvotes AS upvotes,
+                EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS upvoted
              FROM posts p WHERE p.id = $2",
         )
         .bind(member)

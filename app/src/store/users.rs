@@ -4,6 +4,7 @@ use super::{Db, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::auth::username_skeleton;
+use crate::model::users::Profile;
 use crate::security::MemberTokens;
 
 /// What login needs to check a password, and the generation its new token belongs to.
@@ -15,8 +16,15 @@ pub struct UserCredentials {
     pub token_generation: i64,
 }
 
+/// A member just stored, and the token generation their first tokens carry.
+#[derive(Debug)]
+pub struct NewMember {
+    pub member: Member,
+    pub token_generation: i64,
+}
+
 /// Inserts a member and returns them with their first token generation; the unique index on `lower(username)`
-/// turns a taken name (or a lost race for one) into `Conflict`, never an error 500.
+/// turns a taken name (or a lost race for one) into `NameRefused::Taken`, never an error 500.
 ///
 /// The first generation is random, not 0: should a registration ever be answered without being stored, the id
 /// it was given is handed out again, and a token carrying that id must not work for the next member who gets it.
@@ -25,7 +33,7 @@ pub struct UserCredentials {
 ///
 /// A name whose confusable skeleton (`username_skeleton`) another member's has is refused by the same statement
 /// (a second unique index): `NameRefused::LookAlike`, or `Taken` when it is the same name in another case.
-pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<(Member, i64), NameRefused> {
+pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result<NewMember, NameRefused> {
     db.ensure_room_to_grow()?;
     let first_generation = (rand::random::<u64>() >> 12) as i64;
     let result = committed_write!(db, |conn| {
@@ -42,7 +50,10 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
         .map(single)
     });
     match result {
-        Ok(Some(user_id)) => Ok((Member { user_id, username: username.to_owned() }, first_generation)),
+        Ok(Some(user_id)) => Ok(NewMember {
+            member: Member { user_id, username: username.to_owned() },
+            token_generation: first_generation,
+        }),
         Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row").into()),
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
             // Which index refused it is worded differently by each backend; the name itself tells.
@@ -56,7 +67,7 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
     }
 }
 
-/// Why a registration's name was not stored.
+/// Why a registration's name was not stored. The service chooses the words for each.
 #[derive(Debug)]
 pub enum NameRefused {
     /// The same name, in any case, belongs to a member.
@@ -87,7 +98,7 @@ pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<User
 
 /// The member, their current token generation (which every accepted token must carry) and the sessions they
 /// logged out of whose tokens may still be unexpired: one query, so a cache miss costs one round trip.
-pub async fn find_session(db: &Db, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
+pub async fn find_member_tokens(db: &Db, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
     let rows = on_pool!(db, |pool| {
         sqlx::query_as::<_, (i64, String, i64, Option<String>)>(
             "SELECT u.id, u.username, u.token_generation, r.session_id FROM users u \
@@ -194,13 +205,18 @@ pub async fn highest_password_cost(db: &Db) -> Result<Option<u32>, AppError> {
     Ok(cost.and_then(|c| c.parse().ok()))
 }
 
-/// A profile's own fields: (username, bio, created_at).
-pub async fn find_profile(db: &Db, user_id: i64) -> Result<Option<(String, String, String)>, AppError> {
+/// A member's profile with the number of their posts, but not the posts: which of those the viewer upvoted is
+/// the posts' own query (`posts::by_author`).
+pub async fn find_profile(db: &Db, user_id: i64) -> Result<Option<Profile>, AppError> {
     Ok(on_pool!(db, |pool| {
-        sqlx::query_as("SELECT username, bio, created_at FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?
+        sqlx::query_as::<_, Profile>(
+            "SELECT u.id AS id, u.username AS username, u.bio AS bio, u.created_at AS created_at,
+                (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id) AS post_count
+             FROM users u WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
     }))
 }
 

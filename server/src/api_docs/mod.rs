@@ -5,6 +5,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use bytes::Bytes;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const INDEX: &str = include_str!("index.html");
@@ -15,20 +16,20 @@ const VIEWER_CSS: &str = include_str!("viewer.css");
 const DOCS_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                            img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-fn with_type(content_type: &'static str, body: &'static str) -> impl IntoResponse + Clone {
+fn with_type(content_type: &'static str, body: impl IntoResponse) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body)
 }
 
 pub fn router<S: Clone + Send + Sync + 'static>(document: utoipa::openapi::OpenApi) -> Router<S> {
-    let json = document.to_pretty_json().expect("the OpenAPI document serialises");
-    let json: &'static str = Box::leak(json.into_boxed_str());
-    let docs = Router::new()
-        .route("/docs", get(|| async { with_type("text/html; charset=utf-8", INDEX) }))
+    // Rendered once; each request gets a reference-counted view of the same bytes.
+    let json = Bytes::from(document.to_pretty_json().expect("the OpenAPI document serialises"));
+    // The policy is the page's: the script and stylesheet it loads are not pages and need none.
+    let page = get(|| async { with_type("text/html; charset=utf-8", INDEX) }).layer(
+        SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)),
+    );
+    Router::new()
+        .route("/openapi.json", get(move || std::future::ready(with_type("application/json", json.clone()))))
+        .route("/docs", page)
         .route("/docs/viewer.js", get(|| async { with_type("text/javascript; charset=utf-8", VIEWER_JS) }))
         .route("/docs/viewer.css", get(|| async { with_type("text/css; charset=utf-8", VIEWER_CSS) }))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DOCS_POLICY),
-        ));
-    Router::new().route("/openapi.json", get(move || async move { with_type("application/json", json) })).merge(docs)
 }

@@ -124,7 +124,10 @@ fn bio() -> Object {
 
 /// The search text of `GET /posts`.
 pub fn search() -> Object {
-    let description = format!("Words to find in titles and bodies (case-insensitive), at most {SEARCH_MAX} characters");
+    let description = format!(
+        "Text to find, as one piece, in titles and bodies (ASCII letters match either case), at most \
+         {SEARCH_MAX} characters"
+    );
     string(None, None, Some(optional_trimmed_pattern(SEARCH_MAX)), &description)
 }
 
@@ -246,7 +249,7 @@ pub struct FeedParams {
 #[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     /// Always `ok` when the answer is 200.
-    pub status: String,
+    pub status: &'static str,
 }
 
 #[cfg(test)]

@@ -3,29 +3,31 @@
 
 use app::error::AppError;
 use app::model::Member;
+use app::model::posts::{COMMENT_NOT_FOUND, POST_NOT_FOUND, parse_id};
+use app::model::users::USER_NOT_FOUND;
 use app::security::ClientAddr;
-use app::service::AppState;
+use app::service::Board;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use std::net::IpAddr;
+use utoipa::IntoParams;
 
 /// The authenticated member: `Authorization: Bearer <token>` or 401.
 pub struct CurrentMember(pub Member);
 
 impl<S> FromRequestParts<S> for CurrentMember
 where
-    AppState: FromRef<S>,
+    Board: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
-        AppState::from_ref(state).authenticate(header).await.map(CurrentMember)
+        Board::from_ref(state).authenticate(app::api::bearer_token(&parts.headers)).await.map(CurrentMember)
     }
 }
 
@@ -104,5 +106,74 @@ where
             )
                 .into_response()),
         }
+    }
+}
+
+/// The path parameter `name` as an id. An id not written as a positive integer (`0`, `+1`, `01`, `x`) names
+/// nothing: 404 with `not_found`, exactly as for an id that does not exist.
+async fn path_id<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    name: &str,
+    not_found: &'static str,
+) -> Result<i64, AppError> {
+    let params = RawPathParams::from_request_parts(parts, state)
+        .await
+        .map_err(|_| AppError::internal("path id extractor used on a route without path parameters"))?;
+    params
+        .iter()
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| parse_id(value))
+        .ok_or_else(|| AppError::NotFound(not_found.into()))
+}
+
+/// `{id}` in `/posts/{id}/…`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PostId {
+    /// The post's id
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+/// `{comment_id}` in `/posts/{id}/comments/{comment_id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CommentId {
+    /// The comment's id
+    #[param(minimum = 1)]
+    pub comment_id: i64,
+}
+
+/// `{id}` in `/users/{id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserId {
+    /// The member's id
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PostId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PostId { id: path_id(parts, state, "id", POST_NOT_FOUND).await? })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CommentId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(CommentId { comment_id: path_id(parts, state, "comment_id", COMMENT_NOT_FOUND).await? })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for UserId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(UserId { id: path_id(parts, state, "id", USER_NOT_FOUND).await? })
     }
 }

@@ -18,7 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use extract::{ClientIp, CurrentMember, JsonBody, QueryParams};
+pub use extract::{ClientIp, CommentId, CurrentMember, JsonBody, PostId, QueryParams, UserId};
 
 /// The REST routes and their OpenAPI document, built from the same handler list (`routes!` registers a
 /// handler with the router and its `#[utoipa::path]` with the document). `cors_origins`: browser origins

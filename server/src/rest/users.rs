@@ -1,28 +1,26 @@
 //! `/users/{id}` and the caller's own bio (`PATCH /auth/me`).
 
-use super::{CurrentMember, JsonBody};
+use super::{CurrentMember, JsonBody, UserId};
 use crate::openapi::ErrorBody;
 use crate::openapi::schemas::*;
 use app::error::AppError;
-use app::model::posts::parse_id;
-use app::model::users::{BioInput, Profile, USER_NOT_FOUND};
-use app::service::AppState;
+use app::model::users::{BioInput, Profile};
+use app::service::Board;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 #[utoipa::path(get, path = "/{id}", tag = "users", summary = "A member's profile and newest posts",
-    params(("id" = i64, Path, minimum = 1, description = "The member's id")),
+    params(UserId),
     responses(
         (status = 200, description = "The profile with the member's 20 newest posts", body = Profile),
         (status = 404, description = "User not found", body = ErrorBody),
     ))]
 pub async fn show(
-    State(state): State<AppState>,
+    State(state): State<Board>,
     CurrentMember(member): CurrentMember,
-    Path(id): Path<String>,
+    UserId { id }: UserId,
 ) -> Result<Json<Profile>, AppError> {
-    let user_id = parse_id(&id).ok_or_else(|| AppError::NotFound(USER_NOT_FOUND.into()))?;
-    Ok(Json(state.get_profile(&member, user_id).await?))
+    Ok(Json(state.get_profile(&member, id).await?))
 }
 
 #[utoipa::path(patch, path = "/me", tag = "auth", summary = "Set your bio",
@@ -33,7 +31,7 @@ pub async fn show(
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn update_bio(
-    State(state): State<AppState>,
+    State(state): State<Board>,
     CurrentMember(member): CurrentMember,
     JsonBody(input): JsonBody<BioInput>,
 ) -> Result<Json<Profile>, AppError> {

@@ -2,7 +2,10 @@
 //! check afterwards that the database agrees with every answer: a 2xx is there, a 503 is not. Fault tests run it
 //! while storage is full, the database read-only, or the server is killed, then check once the fault is gone.
 
+use app::model::{AuthToken, Comment, Member, Post, PostPage, PostWithComments, Profile};
 use reqwest::Client;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// A server to talk to: an in-process `TestServer` or a spawned `bulletin` process.
@@ -64,6 +67,18 @@ impl Api {
         response.json().await.unwrap_or(Value::Null)
     }
 
+    /// `expect`, its answer read as a `T` (see `super::exactly`).
+    pub async fn expect_as<T: DeserializeOwned + Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        status: u16,
+    ) -> T {
+        super::exactly(self.expect(method, path, token, body, status).await)
+    }
+
     /// A setup call: `None` if the server did not answer (it may have been killed), else it must be `status`.
     pub async fn setup(
         &self,
@@ -78,6 +93,18 @@ impl Api {
         Some(response.json().await.unwrap_or(Value::Null))
     }
 
+    /// `setup`, its answer read as a `T` (see `super::exactly`).
+    pub async fn setup_as<T: DeserializeOwned + Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        status: u16,
+    ) -> Option<T> {
+        Some(super::exactly(self.setup(method, path, token, body, status).await?))
+    }
+
     async fn status(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> u16 {
         self.send(method, path, token, body).await.expect("the server answers").status().as_u16()
     }
@@ -86,10 +113,9 @@ impl Api {
         self.status("POST", "/auth/login", None, Some(json!({"username": username, "password": password}))).await
     }
 
-    pub async fn register(&self, username: &str, password: &str) -> (String, i64) {
+    pub async fn register(&self, username: &str, password: &str) -> AuthToken {
         let body = json!({"username": username, "password": password});
-        let session = self.expect("POST", "/auth/register", None, Some(body), 201).await;
-        (session["token"].as_str().unwrap().to_owned(), session["userId"].as_i64().unwrap())
+        self.expect_as("POST", "/auth/register", None, Some(body), 201).await
     }
 }
 
@@ -117,22 +143,22 @@ const NEW_PASSWORD: &str = "the second password";
 pub async fn prepare(api: &Api, auditor: &str, tag: &str) -> Option<Actor> {
     let username = format!("a_{tag}");
     let credentials = json!({"username": username, "password": PASSWORD});
-    let session = api.setup("POST", "/auth/register", None, Some(credentials), 201).await?;
-    let (token, user_id) = (session["token"].as_str()?.to_owned(), session["userId"].as_i64()?);
+    let signed_in: AuthToken = api.setup_as("POST", "/auth/register", None, Some(credentials), 201).await?;
+    let (token, user_id) = (signed_in.token, signed_in.user_id);
     let others_post = setup_post(api, auditor, format!("others {tag}")).await?;
     let own_post = setup_post(api, &token, format!("own {tag}")).await?;
     let upvoted_post = setup_post(api, &token, format!("upvoted {tag}")).await?;
     api.setup("POST", &format!("/posts/{upvoted_post}/upvote"), Some(&token), None, 200).await?;
     let comment = json!({"body": format!("to delete {tag}")});
-    let own_comment =
-        api.setup("POST", &format!("/posts/{others_post}/comments"), Some(&token), Some(comment), 201).await?["id"]
-            .as_i64()?;
+    let own_comment: Comment =
+        api.setup_as("POST", &format!("/posts/{others_post}/comments"), Some(&token), Some(comment), 201).await?;
+    let own_comment = own_comment.id;
     Some(Actor { tag: tag.to_owned(), username, user_id, token, others_post, own_comment, own_post, upvoted_post })
 }
 
 async fn setup_post(api: &Api, token: &str, title: String) -> Option<i64> {
     let body = json!({"title": title, "body": "setup"});
-    api.setup("POST", "/posts", Some(token), Some(body), 201).await?["id"].as_i64()
+    api.setup_as::<Post>("POST", "/posts", Some(token), Some(body), 201).await.map(|post| post.id)
 }
 
 /// The writes, in the order they are sent, with what each must leave behind.
@@ -211,15 +237,18 @@ pub async fn write_everything(api: &Api, actor: &Actor) -> Vec<Record> {
         None,
         Some(credentials)
     );
-    if let Write::Register { user_id, token, .. } = &mut records.last_mut().unwrap().write {
-        *user_id = body["userId"].as_i64();
-        *token = body["token"].as_str().map(str::to_owned);
+    // A refused write's body is an error, not an `AuthToken`: then there is no member to check for.
+    if let Write::Register { user_id, token, .. } = &mut records.last_mut().unwrap().write
+        && let Ok(signed_in) = serde_json::from_value::<AuthToken>(body)
+    {
+        *user_id = Some(signed_in.user_id);
+        *token = Some(signed_in.token);
     }
     let title = format!("created {tag}");
     let post = json!({"title": title, "body": format!("body of {title}")});
     let body = send!(Write::CreatePost { title: title.clone(), id: None }, "POST", "/posts", Some(&token), Some(post));
     if let Write::CreatePost { id, .. } = &mut records.last_mut().unwrap().write {
-        *id = body["id"].as_i64();
+        *id = serde_json::from_value::<Post>(body).ok().map(|post| post.id);
     }
     let comment = format!("comment {tag}");
     send!(
@@ -273,8 +302,8 @@ pub async fn write_everything(api: &Api, actor: &Actor) -> Vec<Record> {
         Some(&token),
         Some(change)
     );
-    if let Some(fresh) = body["token"].as_str() {
-        token = fresh.to_owned();
+    if let Ok(fresh) = serde_json::from_value::<AuthToken>(body) {
+        token = fresh.token;
     }
     send!(Write::LogoutAll { token: token.clone() }, "POST", "/auth/logout-all", Some(&token), None);
     records
@@ -290,41 +319,41 @@ pub async fn verify(api: &Api, auditor: &str, records: &[Record]) {
             Write::Register { username, user_id, token } => {
                 assert_eq!(api.login(username, PASSWORD).await, if done { 200 } else { 401 }, "{what}");
                 if let (Some(user_id), Some(token)) = (user_id, token) {
-                    let me = api.expect("GET", "/auth/me", Some(token), None, 200).await;
-                    assert_eq!((me["userId"].as_i64(), me["username"].as_str()), (Some(*user_id), Some(&**username)));
+                    let me: Member = api.expect_as("GET", "/auth/me", Some(token), None, 200).await;
+                    assert_eq!(me, Member { user_id: *user_id, username: username.clone() }, "{what}");
                 }
             }
             Write::CreatePost { title, id } => {
-                let found = api
-                    .expect("GET", &format!("/posts?q={}", title.replace(' ', "%20")), Some(auditor), None, 200)
-                    .await;
-                let titles: Vec<&str> =
-                    found["posts"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+                let search = format!("/posts?q={}", title.replace(' ', "%20"));
+                let found: PostPage = api.expect_as("GET", &search, Some(auditor), None, 200).await;
+                let titles: Vec<&str> = found.posts.iter().map(|p| p.title.as_str()).collect();
                 assert_eq!(titles, if done { vec![title.as_str()] } else { vec![] }, "{what}");
                 if let Some(id) = id {
-                    let post = api.expect("GET", &format!("/posts/{id}"), Some(auditor), None, 200).await;
-                    assert_eq!(post["body"], format!("body of {title}"), "{what}");
+                    let read: PostWithComments =
+                        api.expect_as("GET", &format!("/posts/{id}"), Some(auditor), None, 200).await;
+                    assert_eq!(read.post.body, format!("body of {title}"), "{what}");
                 }
             }
             Write::Comment { post, body } => {
-                let comments = api.expect("GET", &format!("/posts/{post}/comments"), Some(auditor), None, 200).await;
-                let present = comments.as_array().unwrap().iter().any(|c| c["body"] == *body);
+                let comments: Vec<Comment> =
+                    api.expect_as("GET", &format!("/posts/{post}/comments"), Some(auditor), None, 200).await;
+                let present = comments.iter().any(|c| c.body == *body);
                 assert_eq!(present, done, "{what}");
             }
             Write::Upvote { post } | Write::RemoveUpvote { post } => {
-                let upvotes = api.expect("GET", &format!("/posts/{post}"), Some(auditor), None, 200).await["upvotes"]
-                    .as_i64()
-                    .unwrap();
+                let read: PostWithComments =
+                    api.expect_as("GET", &format!("/posts/{post}"), Some(auditor), None, 200).await;
                 let upvoted_now = matches!(record.write, Write::Upvote { .. }) == done;
-                assert_eq!(upvotes, i64::from(upvoted_now), "{what}");
+                assert_eq!(read.post.upvotes, i64::from(upvoted_now), "{what}");
             }
             Write::Bio { user, bio } => {
-                let profile = api.expect("GET", &format!("/users/{user}"), Some(auditor), None, 200).await;
-                assert_eq!(profile["bio"], if done { bio.as_str() } else { "" }, "{what}");
+                let profile: Profile = api.expect_as("GET", &format!("/users/{user}"), Some(auditor), None, 200).await;
+                assert_eq!(profile.bio, if done { bio.as_str() } else { "" }, "{what}");
             }
             Write::DeleteComment { post, comment } => {
-                let comments = api.expect("GET", &format!("/posts/{post}/comments"), Some(auditor), None, 200).await;
-                let present = comments.as_array().unwrap().iter().any(|c| c["id"] == *comment);
+                let comments: Vec<Comment> =
+                    api.expect_as("GET", &format!("/posts/{post}/comments"), Some(auditor), None, 200).await;
+                let present = comments.iter().any(|c| c.id == *comment);
                 assert_eq!(present, !done, "{what}");
             }
             Write::DeletePost { post } => {

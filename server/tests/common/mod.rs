@@ -1,18 +1,37 @@
 //! A real Bulletin server on a random local port, on its own fresh database (SQLite or PostgreSQL, see
-//! `database.rs`), for HTTP tests.
+//! `database.rs`), for HTTP tests; and reading its answers as the shared model types (`app::model`).
 #![allow(dead_code)] // each test file uses a different part of this
 
 pub mod database;
 pub mod ledger;
 pub mod process;
 
+use app::model::{AuthToken, Post};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bulletin::config::Config;
 use database::TestDatabase;
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
+
+/// What every test server runs with unless a test says otherwise, in this process or as a process of its own
+/// (`process.rs`): the test secret, cheap bcrypt, and no rate limits.
+pub const TEST_DEFAULTS: [(&str, &str); 9] = [
+    ("JWT_SECRET", SECRET),
+    ("BCRYPT_COST", "4"),
+    ("AUTH_RATE_LIMIT", "off"),
+    ("LOGIN_FAILURE_LIMIT", "off"),
+    ("LOGIN_SUCCESS_LIMIT", "off"),
+    ("POST_RATE_LIMIT", "off"),
+    ("COMMENT_RATE_LIMIT", "off"),
+    ("UPVOTE_RATE_LIMIT", "off"),
+    ("PROFILE_RATE_LIMIT", "off"),
+];
 
 pub struct TestServer {
     pub base: String,
@@ -27,7 +46,7 @@ impl TestServer {
         TestServer::start_with(&[]).await
     }
 
-    /// Starts with test defaults (cheap bcrypt, no rate limit, a known secret), overridden by `vars`.
+    /// Starts with `TEST_DEFAULTS`, overridden by `vars`.
     pub async fn start_with(vars: &[(&str, &str)]) -> TestServer {
         TestServer::start_on(TestDatabase::fresh().await, vars).await
     }
@@ -45,19 +64,8 @@ impl TestServer {
     }
 
     async fn start_on_url(database_url: String, vars: &[(&str, &str)]) -> TestServer {
-        let mut env: HashMap<String, String> = HashMap::from([
-            ("DATABASE_URL".into(), database_url),
-            ("JWT_SECRET".into(), SECRET.into()),
-            ("BCRYPT_COST".into(), "4".into()),
-            ("AUTH_RATE_LIMIT".into(), "off".into()),
-            ("LOGIN_FAILURE_LIMIT".into(), "off".into()),
-            ("LOGIN_SUCCESS_LIMIT".into(), "off".into()),
-            ("POST_RATE_LIMIT".into(), "off".into()),
-            ("COMMENT_RATE_LIMIT".into(), "off".into()),
-            ("UPVOTE_RATE_LIMIT".into(), "off".into()),
-            ("PROFILE_RATE_LIMIT".into(), "off".into()),
-        ]);
-        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let mut env: HashMap<String, String> = HashMap::from([("DATABASE_URL".into(), database_url)]);
+        env.extend(TEST_DEFAULTS.iter().chain(vars).map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
         let state = bulletin::build_state(&config).await.unwrap();
         let router = bulletin::router(bulletin::leptos_options(&config), state, &config.http);
@@ -90,10 +98,10 @@ impl TestServer {
         request.send().await.unwrap()
     }
 
-    pub async fn register(&self, username: &str, password: &str) -> Value {
+    /// Registers through REST, which must answer 201 with the new member's token.
+    pub async fn register(&self, username: &str, password: &str) -> AuthToken {
         let response = self.post_json("/auth/register", json!({"username": username, "password": password})).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        response.json().await.unwrap()
+        expect(response, 201).await
     }
 
     pub async fn me(&self, authorization: Option<&str>) -> Response {
@@ -103,6 +111,55 @@ impl TestServer {
         }
         request.send().await.unwrap()
     }
+
+    /// Registers a member with a throwaway password ("long enough"): their token, and who they are.
+    pub async fn member(&self, username: &str) -> AuthToken {
+        self.register(username, "long enough").await
+    }
+
+    /// A REST call as `who` (or anonymously), with an optional JSON body.
+    pub async fn call(&self, method: &str, path: &str, who: Option<&AuthToken>, body: Option<Value>) -> Response {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(who) = who {
+            request = request.bearer_auth(&who.token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Creates a post through REST, which must answer 201 with it.
+    pub async fn post_as(&self, who: &AuthToken, title: &str, body: &str) -> Post {
+        let response = self.call("POST", "/posts", Some(who), Some(json!({"title": title, "body": body}))).await;
+        expect(response, 201).await
+    }
+}
+
+/// The body of a response that must have `status`, read as `T`: one of the shared model types (`Post`,
+/// `PostPage`, `AuthToken`, ...), or `Value` where the JSON itself is the point. See `exactly`.
+pub async fn expect<T: DeserializeOwned + Serialize>(response: Response, status: u16) -> T {
+    let actual = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(actual, status, "body: {text}");
+    exactly(serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+}
+
+/// `received` read as a `T`, which it must be exactly: written back out, the `T` is the JSON that was received.
+/// So a field the type does not describe (a password hash, say), or one spelled otherwise, fails here instead
+/// of being dropped unseen by the decoding.
+pub fn exactly<T: DeserializeOwned + Serialize>(received: Value) -> T {
+    let name = std::any::type_name::<T>();
+    let decoded: T =
+        serde_json::from_value(received.clone()).unwrap_or_else(|e| panic!("not a {name} ({e}): {received}"));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), received, "exactly a {name}");
+    decoded
+}
+
+/// The JSON body of a response that must have `status`, for answers whose JSON itself is the point.
+pub async fn expect_json(response: Response, status: u16) -> Value {
+    expect(response, status).await
 }
 
 /// Asserts the status and the `{"error": message}` body of a response.
@@ -120,48 +177,38 @@ pub async fn assert_limited(response: Response) {
     assert_eq!(body["error"], format!("Too many attempts, try again in {}", app::error::wait_text(wait)), "{body}");
 }
 
-/// A registered member and their token.
-#[derive(Clone)]
-pub struct Session {
-    pub token: String,
-    pub user_id: i64,
-    pub username: String,
+/// The claims a token carries (its payload, not verified), as JSON: a test reads them, or changes one and signs
+/// them again with `sign`.
+pub fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("a JWT has a payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
-impl TestServer {
-    /// Registers a member with a throwaway password.
-    pub async fn member(&self, username: &str) -> Session {
-        let body = self.register(username, "long enough").await;
-        Session {
-            token: body["token"].as_str().unwrap().to_owned(),
-            user_id: body["userId"].as_i64().unwrap(),
-            username: username.to_owned(),
-        }
-    }
-
-    /// A REST call as `who` (or anonymously), with an optional JSON body.
-    pub async fn call(&self, method: &str, path: &str, who: Option<&Session>, body: Option<Value>) -> Response {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.http.request(method, self.url(path));
-        if let Some(who) = who {
-            request = request.bearer_auth(&who.token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        request.send().await.unwrap()
-    }
-
-    /// Creates a post through REST and returns it.
-    pub async fn post_as(&self, who: &Session, title: &str, body: &str) -> Value {
-        let response = self.call("POST", "/posts", Some(who), Some(json!({"title": title, "body": body}))).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        response.json().await.unwrap()
-    }
+/// `claims` signed with `secret` the way the server signs tokens (HS256).
+pub fn sign(claims: &Value, secret: &str) -> String {
+    let key = jsonwebtoken::EncodingKey::from_secret(secret.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), claims, &key).unwrap()
 }
 
-/// The JSON body of a response that must have `status`.
-pub async fn expect_json(response: Response, status: u16) -> Value {
-    assert_eq!(response.status().as_u16(), status);
-    response.json().await.unwrap()
+/// `claims` with `changes` applied: each field of `changes` set, or removed where it is `null`.
+pub fn changed(claims: &Value, changes: Value) -> Value {
+    let mut claims = claims.clone();
+    let fields = claims.as_object_mut().unwrap();
+    for (name, value) in changes.as_object().unwrap() {
+        if value.is_null() {
+            fields.remove(name);
+        } else {
+            fields.insert(name.clone(), value.clone());
+        }
+    }
+    claims
+}
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// Whether `text` is an RFC 3339 UTC timestamp as the API writes them (`2024-05-01T12:00:00.000Z`).
+pub fn is_rfc3339_utc(text: &str) -> bool {
+    text.len() == 24 && text.ends_with('Z') && text.as_bytes()[10] == b'T'
 }

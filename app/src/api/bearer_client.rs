@@ -1,7 +1,7 @@
-//! The server-function client of the SPA: the browser's fetch, plus `Authorization: Bearer <token>` from storage,
+//! The browser end of the server-function door: the browser's fetch, plus `Authorization: Bearer <token>` from storage,
 //! plus session expiry when the server refuses that token.
 
-use super::{session_expiry, token_store};
+use crate::client::{session_expiry, token_store};
 use server_fn::Bytes;
 use server_fn::client::Client;
 use server_fn::client::browser::BrowserClient;
@@ -24,13 +24,13 @@ where
 
     fn send(req: Self::Request) -> impl Future<Output = Result<Self::Response, E>> + Send {
         // Login and registration go without a token: a stale one must not turn "wrong password" into "expired".
-        let token = token_store::token().filter(|_| !crate::api::is_anonymous_endpoint(&req.url()));
+        let token = token_store::token().filter(|_| !super::is_anonymous_endpoint(&req.url()));
         if let Some(token) = &token {
             req.headers().set("Authorization", &format!("Bearer {token}"));
         }
         // A login carries this browser's device token for the member: their own browser is not locked out with
         // their name.
-        if crate::api::is_login_endpoint(&req.url())
+        if super::is_login_endpoint(&req.url())
             && let Some(device_token) = token_store::take_login_device_token()
         {
             req.headers().set(crate::model::auth::DEVICE_TOKEN_HEADER, &device_token);

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// How long an instance may keep accepting a revoked token, and how long a member's data is reused.
-pub const SESSION_CACHE_TTL: Duration = Duration::from_secs(5);
+pub const MEMBER_TOKENS_TTL: Duration = Duration::from_secs(5);
 /// Drop expired entries once this many members are remembered, so memory stays bounded.
 const PRUNE_AT: usize = 100_000;
 
@@ -37,14 +37,14 @@ struct Entry {
 }
 
 #[derive(Clone)]
-pub struct SessionCache {
+pub struct MemberTokensCache {
     ttl: Duration,
     entries: Arc<Mutex<HashMap<i64, Entry>>>,
 }
 
-impl SessionCache {
+impl MemberTokensCache {
     pub fn new(ttl: Duration) -> Self {
-        SessionCache { ttl, entries: Arc::default() }
+        MemberTokensCache { ttl, entries: Arc::default() }
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<i64, Entry>> {
@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn entries_are_served_until_the_ttl_and_not_after() {
-        let cache = SessionCache::new(Duration::from_secs(5));
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
         let start = Instant::now();
         cache.put_at(alice(2, &[]), start);
         assert_eq!(cache.get_at(7, start + Duration::from_millis(4_999)), Some(alice(2, &[])));
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_stale_read_finishing_after_a_revocation_does_not_bring_the_old_state_back() {
-        let cache = SessionCache::new(Duration::from_secs(5));
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
         let start = Instant::now();
         cache.put_at(alice(4, &["s1"]), start); // this instance revoked: generation 3 → 4, and logged s1 out
         // A read from before the revocation lands late: the newer state stays, and is what it is told.
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn an_expired_entry_is_replaced_by_whatever_the_database_says() {
-        let cache = SessionCache::new(Duration::from_secs(5));
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
         let start = Instant::now();
         cache.put_at(alice(4, &["s1"]), start);
         let later = start + Duration::from_secs(6);
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn a_put_replaces_the_generation_at_once_and_adds_logged_out_sessions() {
-        let cache = SessionCache::new(Duration::from_secs(5));
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
         cache.put(alice(0, &["s1"]));
         cache.put(alice(1, &["s2"]));
         assert_eq!(cache.get(7), Some(alice(1, &["s1", "s2"])));
