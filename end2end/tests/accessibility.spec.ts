@@ -6,6 +6,9 @@ import { test, expect, register, apiPost, tag } from "./fixtures";
 for (const width of [1280, 375]) {
   for (const colorScheme of ["light", "dark"] as const) {
     test(`no accessibility violations at ${width} px, ${colorScheme}`, async ({ page, member }) => {
+      // Eight pages, each analysed by axe: 16-19 s here with two workers, too close to the 30 s default on a
+      // slower machine. `slow` triples the limit for this journey alone.
+      test.slow();
       await page.setViewportSize({ width, height: 900 });
       await page.emulateMedia({ colorScheme });
       const check = async (path: string, ready: () => Promise<void>) => {

@@ -75,6 +75,8 @@ test("unknown paths show a not-found page with a way back", async ({ page }) => 
 });
 
 test("a next parameter that a browser would read as another site lands on the board instead", async ({ page, member }) => {
+  // Eight sign-ins and eight log-outs: about 12 s here, so the default 30 s leaves too little room on a slower machine.
+  test.slow();
   await register(page, member);
   await page.getByRole("button", { name: "Log out" }).click();
   const origin = new URL(page.url()).origin;

@@ -1,6 +1,6 @@
 //! Cross-cutting HTTP layers, in one place so their order is visible: request ids and tracing, the client
-//! address, audit of refusals, security headers, the server-function answer shape, the deadline, cross-site
-//! server-function calls and the body limit.
+//! address, audit of refusals, security headers, compression, the server-function answer shape, the deadline,
+//! cross-site server-function calls and the body limit.
 
 use crate::browser_policy;
 use crate::client_addr::{TrustedProxies, client_addr};
@@ -11,6 +11,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use std::sync::Arc;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -46,6 +48,35 @@ async fn drop_unacceptable_request_id(mut request: axum::extract::Request) -> ax
     request
 }
 
+/// Answers smaller than this go uncompressed: below a kilobyte the saving is a few hundred bytes at most, and it
+/// costs the client and the server work all the same.
+const COMPRESS_FROM_BYTES: u16 = 1024;
+
+/// Whether the answer to `path` carries a secret: REST's `/auth/*` (tokens, and the profile beside them) and the
+/// server functions that sign someone in. Those are never compressed: a secret compressed together with text an
+/// attacker can influence leaks through the length of the answer (BREACH).
+fn answers_with_secret(path: &str) -> bool {
+    path == "/auth" || path.starts_with("/auth/") || app::api::answers_with_token(path)
+}
+
+/// For those answers the client is treated as accepting no compression, which the compression layer honours.
+async fn no_compression_for_secrets(mut request: axum::extract::Request) -> axum::extract::Request {
+    if answers_with_secret(request.uri().path()) {
+        request.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    request
+}
+
+/// Brotli or gzip, as the client accepts, for answers from `COMPRESS_FROM_BYTES` up (JSON, pages, the script and
+/// wasm bundle), except those `answers_with_secret` names. Level 4: the algorithms' defaults (brotli's 11) are
+/// meant for compressing once ahead of time, and would spend the better part of a second of CPU on the wasm
+/// bundle at every first visit.
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_FROM_BYTES)))
+}
+
 /// Layers run outside-in in the reverse order of the `.layer` calls below (the last call is outermost).
 pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: &HttpPolicy) -> Router<S> {
     let router = router
@@ -70,7 +101,11 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
         .layer(SetResponseHeaderLayer::if_not_present(
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
-        ));
+        ))
+        // Outside every layer that reads or rebuilds a body (the server-function answer shape), so they see it
+        // uncompressed.
+        .layer(compression())
+        .layer(middleware::map_request(no_compression_for_secrets));
     // Only when served over TLS (by a proxy in front): over plain HTTP browsers ignore it, and promising HTTPS
     // for a host that has none would lock its users out.
     let router = if policy.https {
@@ -105,7 +140,19 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
 
 #[cfg(test)]
 mod tests {
-    use super::acceptable_request_id;
+    use super::{acceptable_request_id, answers_with_secret};
+
+    #[test]
+    fn answers_with_tokens_are_named_and_others_are_not() {
+        for secret in ["/auth", "/auth/login", "/auth/me", "/api/login", "/api/register", "/api/refresh"] {
+            assert!(answers_with_secret(secret), "{secret}");
+        }
+        assert!(answers_with_secret("/api/change_password"));
+        for public in ["/", "/posts", "/users/1", "/api/list_posts", "/api/get_post", "/authors", "/pkg/bulletin.wasm"]
+        {
+            assert!(!answers_with_secret(public), "{public}");
+        }
+    }
 
     #[test]
     fn only_short_plain_request_ids_are_kept() {

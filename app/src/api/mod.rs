@@ -28,6 +28,20 @@ pub fn is_anonymous_endpoint(url: &str) -> bool {
     [<Login as ServerFn>::PATH, <Register as ServerFn>::PATH].iter().any(|path| url.ends_with(path))
 }
 
+/// Server functions whose answers carry a token (a new bearer token, a device token): the server never compresses
+/// them (see the server's `layers.rs`).
+#[cfg(feature = "ssr")]
+pub fn answers_with_token(path: &str) -> bool {
+    use server_fn::ServerFn;
+    [
+        <Login as ServerFn>::PATH,
+        <Register as ServerFn>::PATH,
+        <RefreshSession as ServerFn>::PATH,
+        <ChangePassword as ServerFn>::PATH,
+    ]
+    .contains(&path)
+}
+
 /// The login server function, whose requests carry the browser's device tokens.
 pub fn is_login_endpoint(url: &str) -> bool {
     use server_fn::ServerFn;
