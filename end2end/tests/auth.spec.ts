@@ -1,4 +1,4 @@
-import { test, expect, register, fillAndSubmit, freshMember, signedInAs } from "./fixtures";
+import { test, expect, register, fillAndSubmit, freshMember, signedInAs, logOut } from "./fixtures";
 
 test("register, stay signed in across a reload, log out and log back in", async ({ page, member }) => {
   await register(page, member);
@@ -21,7 +21,7 @@ test("register, stay signed in across a reload, log out and log back in", async 
 
 test("a wrong password shows the server's message", async ({ page, member }) => {
   await register(page, member);
-  await page.getByRole("button", { name: "Log out" }).click();
+  await logOut(page);
   await fillAndSubmit(page, { ...member, password: "definitely-wrong" }, "Log in");
   await expect(page.getByRole("alert")).toHaveText("Invalid username or password");
   await expect(page).toHaveURL(/\/login/);
@@ -40,7 +40,7 @@ test("the shared validation runs in the browser before any request", async ({ pa
 
 test("a taken username shows the server's conflict message", async ({ page, member }) => {
   await register(page, member);
-  await page.getByRole("button", { name: "Log out" }).click();
+  await logOut(page);
   await page.goto("/register");
   await fillAndSubmit(page, { username: member.username.toUpperCase(), password: "another-password" }, "Create account");
   await expect(page.getByRole("alert")).toHaveText("Username already taken");
@@ -60,7 +60,7 @@ test("a garbled token in storage sends you to the login page with the expiry mes
 
 test("an anonymous visitor is sent to log in and brought back afterwards", async ({ page, member }) => {
   await register(page, member);
-  await page.getByRole("button", { name: "Log out" }).click();
+  await logOut(page);
   await page.goto("/?from=test");
   await expect(page).toHaveURL(/\/login\?next=%2F%3Ffrom%3Dtest/);
   await fillAndSubmit(page, member, "Log in");
@@ -78,7 +78,7 @@ test("a next parameter that a browser would read as another site lands on the bo
   // Eight sign-ins and eight log-outs: about 12 s here, so the default 30 s leaves too little room on a slower machine.
   test.slow();
   await register(page, member);
-  await page.getByRole("button", { name: "Log out" }).click();
+  await logOut(page);
   const origin = new URL(page.url()).origin;
   // Each would pass a check that only looks at the first characters: the browser drops tabs and line breaks
   // and reads a backslash as a slash, so all of them mean //evil.example.
@@ -86,13 +86,13 @@ test("a next parameter that a browser would read as another site lands on the bo
     await page.goto(`/login?next=${hostile}`);
     await fillAndSubmit(page, member, "Log in");
     await expect(page).toHaveURL(`${origin}/`);
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
 
     const newcomer = freshMember();
     await page.goto(`/register?next=${hostile}`);
     await fillAndSubmit(page, newcomer, "Create account");
     await expect(signedInAs(page, newcomer)).toBeVisible();
     await expect(page).toHaveURL(`${origin}/`);
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
   }
 });

@@ -22,6 +22,13 @@ export function signedInAs(page: Page, member: Member) {
   return page.getByRole("banner").getByText(`Signed in as ${member.username}`);
 }
 
+/** Logs out with the header's button and waits for the login page: the session has then ended on the server and
+ *  in this browser. (Navigating away straight after the click would cancel the log-out request midway.) */
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
 export async function register(page: Page, member: Member) {
   await page.goto("/register");
   await fillAndSubmit(page, member, "Create account");
