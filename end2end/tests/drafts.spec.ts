@@ -75,6 +75,8 @@ test("log out asks before discarding drafts, then ends the session on the server
   expect(me.status(), "a copy of the token no longer works").toBe(401);
 
   await fillAndSubmit(page, member, "Log in");
+  // Signed in before going on: navigating straight after the click would cancel the login request midway.
+  await expect(signedInAs(page, member)).toBeVisible();
   await page.goto("/new");
   await expect(page.getByRole("button", { name: "Publish" })).toBeEnabled();
   await expect(page.getByLabel("Title"), "the discarded draft stays discarded").toHaveValue("");
