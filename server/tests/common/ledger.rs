@@ -62,9 +62,7 @@ impl Api {
         body: Option<Value>,
         status: u16,
     ) -> Value {
-        let response = self.send(method, path, token, body).await.expect("the server answers");
-        assert_eq!(response.status().as_u16(), status, "{method} {path}");
-        response.json().await.unwrap_or(Value::Null)
+        self.setup(method, path, token, body, status).await.expect("the server answers")
     }
 
     /// `expect`, its answer read as a `T` (see `super::exactly`).
