@@ -4,7 +4,9 @@
 For each target (BENCH_TARGETS: sqlite, postgres, cluster), starts release `bulletin` on a fresh database,
 seeds it with `bulletin seed` (BENCH_POSTS posts, default 10000), drives each scenario with wrk (Debian's wrk
 4.1, over loopback) and records requests/s, p50, p99, errors and the server's peak RSS during the scenario.
-Prints one table and writes the same figures as JSON under bench/results/.
+Prints one table and writes the same figures as JSON under bench/results/. On sqlite, first_visit also times a
+signed-in member's first and repeat visit of / in Chromium on throttled networks (bench/first_visit.mjs, needs
+`make test-tools`; skipped without it unless BENCH_SCENARIOS names it).
 
 Environment (all optional): BENCH_POSTS, BENCH_TARGETS ("sqlite"), BENCH_DURATION (seconds per scenario, 10),
 BENCH_CONNECTIONS (16), BENCH_SCENARIOS (comma-separated subset), TEST_POSTGRES_URL (admin URL for postgres).
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target" / "release" / "bulletin"
 LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+FIRST_VISIT = ROOT / "bench" / "first_visit.mjs"
 RESULTS = ROOT / "bench" / "results"
 SECRET = "benchmark-secret-that-is-at-least-32-bytes-long"
 PASSWORD = "bench password"  # every seeded member's password (see `bulletin seed`)
@@ -234,6 +237,21 @@ def scenarios(target, token):
     ]
 
 
+def first_visit(target, workdir):
+    """bench/first_visit.mjs against the target as member_2 (its own session, apart from the wrk scenarios')."""
+    if not ((ROOT / "end2end" / "node_modules" / "@playwright" / "test").is_dir()
+            and Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")).exists()):
+        if "first_visit" in ONLY:
+            sys.exit("first_visit needs Playwright and Chromium: run `make test-tools`")
+        say("first_visit skipped: Playwright or Chromium is missing (`make test-tools` installs them)")
+        return None
+    signed_in = http("POST", f"{target.base}/auth/login", {"username": "member_2", "password": PASSWORD})
+    out = Path(workdir) / "first-visit.json"
+    subprocess.run(["node", str(FIRST_VISIT)], check=True, env=dict(
+        os.environ, BASE_URL=target.base, FIRST_VISIT_TOKEN=json.dumps(signed_in), FIRST_VISIT_OUT=str(out)))
+    return json.loads(out.read_text())
+
+
 def markdown(paths):
     """`bench/run.py --markdown results/*.json`: the runs as one Markdown table (as quoted in the README)."""
     print("| target | scenario | req/s | p50 ms | p99 ms | errors | peak RSS MiB |")
@@ -252,7 +270,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs it (Debian package wrk)")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    rows, started = [], time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    rows, first_visits, started = [], None, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for kind in TARGETS:
         with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as workdir:
             target = Target(kind, workdir)
@@ -261,6 +279,9 @@ def main():
                 target.start()
                 token = http("POST", f"{target.base}/auth/login",
                              {"username": "member_1", "password": PASSWORD})["token"]
+                if kind == "sqlite" and (not ONLY or "first_visit" in ONLY):
+                    say(f"{kind}: first_visit (Chromium: / on a fresh profile and again, throttled)")
+                    first_visits = first_visit(target, workdir)
                 for name, what, measure in scenarios(target, token):
                     if ONLY and name not in ONLY:
                         continue
@@ -287,9 +308,19 @@ def main():
     for r in rows:
         if "note" in r:
             print(f"  {r['target']} {r['scenario']}: {r['note']}")
+    if first_visits:
+        print(f"\nFirst visit of / in Chromium (sqlite), median (max) of {first_visits['runs']} runs")
+        print(f"{'network':8} {'visit':7} {'title ms':>13} {'kB on wire':>11} {'requests':>9} {'/pkg/ bodies':>13}")
+        for network, profile in first_visits["profiles"].items():
+            for visit in ("first", "repeat"):
+                v = profile[visit]
+                title = f"{v['time_to_first_title_ms']['median']} ({v['time_to_first_title_ms']['max']})"
+                print(f"{network:8} {visit:7} {title:>13} {v['bytes_on_wire']['median'] / 1000:11.1f} "
+                      f"{v['requests']['median']:9} {v['pkg_bodies']['median']:13}")
     out = RESULTS / f"{started}-{POSTS}-posts.json"
     out.write_text(json.dumps({"posts": POSTS, "cores": CORES, "duration_s": DURATION, "connections": CONNECTIONS,
-                               "machine": platform.platform(), "results": rows}, indent=2) + "\n")
+                               "machine": platform.platform(), "results": rows,
+                               **({"first_visit": first_visits} if first_visits else {})}, indent=2) + "\n")
     print(f"\nwritten to {out.relative_to(ROOT)}")
 
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod client;
 pub mod components;
 pub mod error;
+#[cfg(feature = "ssr")]
 mod hydration_scripts;
 pub mod model;
 pub mod pages;
@@ -20,12 +21,15 @@ pub mod store;
 
 use components::{Header, KeepSessionFresh};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{EditPostPage, FeedPage, LoginPage, NewPostPage, NotFoundPage, PostPage, ProfilePage, RegisterPage};
 
 /// The HTML document the server renders around the app.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -37,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Inline, so the browser's favicon request costs no round trip and never 404s.
                 <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%232957d9'/%3E%3Cpath d='M4 4h8v2H4zm0 3h8v2H4zm0 3h5v2H4z' fill='white'/%3E%3C/svg%3E"/>
                 <AutoReload options=options.clone()/>
-                // Ours, not Leptos': see hydration_scripts.rs (the CSP nonce on the module preload).
+                // Ours, not Leptos': see hydration_scripts.rs (the CSP nonce on the module preload, hashed names).
                 <hydration_scripts::HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -53,7 +57,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     client::provide_auth();
     view! {
-        <Stylesheet id="leptos" href="/pkg/bulletin.css"/>
         <Title text="Bulletin"/>
         <KeepSessionFresh/>
         <Router>

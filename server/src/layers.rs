@@ -5,7 +5,7 @@
 use crate::browser_policy;
 use crate::client_addr::{TrustedProxies, client_addr};
 use crate::config::HttpPolicy;
-use crate::{audit, limits, same_origin, server_fn_responses};
+use crate::{audit, limits, same_origin, server_fn_responses, site_files};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -90,6 +90,12 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
         // Outside the deadline, the body limit and the cross-site check, so their answers under /api/ get the
         // server-function error shape the SPA decodes.
         .layer(middleware::from_fn(server_fn_responses::server_fn_responses))
+        // Pages (and anything else that did not choose): a browser may keep a copy but asks before every use.
+        // The REST API and server functions say `no-store`; the app's files choose by name (site_files.rs).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(site_files::REVALIDATE),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -15,6 +15,7 @@ mod secret;
 pub mod seed;
 mod serve;
 mod server_fn_responses;
+pub mod site_files;
 
 use app::security::{
     AttemptLimiter, DeviceKeys, MEMBER_TOKENS_TTL, MemberTokensCache, PasswordHasher, TokenKeys, WriteLimiters,
@@ -96,8 +97,11 @@ pub fn router(leptos_options: LeptosOptions, app: Board, policy: &HttpPolicy) ->
     };
     let shell_options = state.leptos_options.clone();
     let (rest, document) = rest::router(&policy.cors_origins);
+    let site_files =
+        site_files::router(std::path::Path::new(&*state.leptos_options.site_root), &state.leptos_options.site_pkg_dir);
     let router = Router::new()
         .merge(rest)
+        .merge(site_files)
         .merge(api_docs::router(document))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || app::shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))

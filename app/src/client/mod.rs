@@ -5,6 +5,7 @@ pub mod auth_state;
 pub mod clock;
 pub mod dialog;
 pub mod drafts;
+pub mod early_feed;
 pub mod hydration;
 pub mod redirect;
 pub mod session_expiry;

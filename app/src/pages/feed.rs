@@ -1,6 +1,7 @@
 //! `/`: the feed. Sort (Newest / Top), a debounced server-side search, and "Load more" by cursor.
 
 use crate::api::posts::list_posts;
+use crate::client::{early_feed, token_store};
 use crate::components::page_states::{ErrorLine, ErrorState, LoadingSkeleton};
 use crate::components::{MembersOnly, PostCard};
 use crate::error::AppError;
@@ -24,21 +25,29 @@ pub fn FeedPage() -> impl IntoView {
     }
 }
 
-/// What the feed lists: the sort and the search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the feed lists: the sort and the search. The default is the first listing a member sees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Listing {
     sort: PostSort,
     search: String,
 }
 
 impl Listing {
-    async fn fetch(self, cursor: Option<String>) -> Result<PostPage, AppError> {
-        let query = FeedQueryInput {
+    fn query(&self, cursor: Option<String>) -> FeedQueryInput {
+        FeedQueryInput {
             sort: Some(self.sort.as_str().to_owned()),
-            q: Some(self.search).filter(|q| !q.is_empty()),
+            q: Some(self.search.clone()).filter(|q| !q.is_empty()),
             cursor,
             ..Default::default()
-        };
+        }
+    }
+
+    /// The first listing adopts the answer the page's first script asked for while the app loaded, if it has one.
+    async fn fetch(self, cursor: Option<String>) -> Result<PostPage, AppError> {
+        let query = self.query(cursor);
+        if let Some(page) = early_feed::take(&query, token_store::token().as_deref()).await {
+            return Ok(page);
+        }
         list_posts(query).await
     }
 }
@@ -195,5 +204,18 @@ fn Feed() -> impl IntoView {
                 </button>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Listing;
+    use crate::client::early_feed;
+
+    #[test]
+    fn the_first_listing_is_the_one_the_early_request_asks_for() {
+        assert_eq!(Listing::default().query(None), early_feed::first_listing());
+        let searched = Listing { search: "rust".into(), ..Listing::default() };
+        assert_ne!(searched.query(None), early_feed::first_listing());
     }
 }

@@ -31,9 +31,7 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::logout_all))
-        .routes(routes!(auth::change_password))
-        // Tokens must never sit in a shared or browser cache.
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .routes(routes!(auth::change_password));
     let posts = OpenApiRouter::new()
         .routes(routes!(posts::list, posts::create))
         .routes(routes!(posts::show, posts::update, posts::delete))
@@ -48,6 +46,9 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
     let mut document = health_doc;
     for (prefix, group) in [("/auth", auth), ("/posts", posts), ("/users", users)] {
         let (group, group_doc) = group.split_for_parts();
+        // Tokens and members' data must never sit in a shared or browser cache.
+        let group = group
+            .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
         let group = match &cors {
             Some(cors) => group.layer(cors.clone()),
             None => group,

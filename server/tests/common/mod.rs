@@ -63,12 +63,32 @@ impl TestServer {
         TestServer::start_on_url(self.database_url.clone(), vars).await
     }
 
+    /// Starts with `TEST_DEFAULTS`, serving the app's files from `site_root` (a built site's layout: `pkg/…`).
+    pub async fn start_serving_site(site_root: &std::path::Path) -> TestServer {
+        let database = TestDatabase::fresh().await;
+        let mut server = TestServer::start_serving(database.url(), &[], Some(site_root)).await;
+        server.database = Some(database);
+        server
+    }
+
     async fn start_on_url(database_url: String, vars: &[(&str, &str)]) -> TestServer {
+        TestServer::start_serving(database_url, vars, None).await
+    }
+
+    async fn start_serving(
+        database_url: String,
+        vars: &[(&str, &str)],
+        site_root: Option<&std::path::Path>,
+    ) -> TestServer {
         let mut env: HashMap<String, String> = HashMap::from([("DATABASE_URL".into(), database_url)]);
         env.extend(TEST_DEFAULTS.iter().chain(vars).map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
         let state = bulletin::build_state(&config).await.unwrap();
-        let router = bulletin::router(bulletin::leptos_options(&config), state, &config.http);
+        let mut options = bulletin::leptos_options(&config);
+        if let Some(root) = site_root {
+            options.site_root = root.to_str().unwrap().into();
+        }
+        let router = bulletin::router(options, state, &config.http);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let policy = config.http.clone();
