@@ -25,8 +25,9 @@ use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-use pages::{EditPostPage, FeedPage, LoginPage, NewPostPage, NotFoundPage, PostPage, ProfilePage, RegisterPage};
+use leptos_router::{Lazy, path};
+use pages::lazy_routes::{EditPostRoute, LoginRoute, NewPostRoute, ProfileRoute, RegisterRoute};
+use pages::{FeedPage, NotFoundPage, PostPage};
 
 /// The HTML document the server renders around the app.
 #[cfg(feature = "ssr")]
@@ -64,12 +65,13 @@ pub fn App() -> impl IntoView {
             <main class="page" id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=FeedPage/>
-                    <Route path=path!("/new") view=NewPostPage/>
                     <Route path=path!("/p/:id") view=PostPage/>
-                    <Route path=path!("/p/:id/edit") view=EditPostPage/>
-                    <Route path=path!("/u/:id") view=ProfilePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
+                    // Split out of the main wasm, loaded when first opened (pages/lazy_routes.rs).
+                    <Route path=path!("/new") view={Lazy::<NewPostRoute>::new()}/>
+                    <Route path=path!("/p/:id/edit") view={Lazy::<EditPostRoute>::new()}/>
+                    <Route path=path!("/u/:id") view={Lazy::<ProfileRoute>::new()}/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -83,14 +83,17 @@ impl Auth {
     }
 }
 
-/// Creates the auth state (Unknown) and, once hydrated in the browser, settles it from storage.
+/// Creates the auth state (Unknown) and, once the page is hydrated in the browser, settles it from storage.
 pub fn provide_auth() -> Auth {
     let auth =
         Auth { state: RwSignal::new(AuthState::Unknown), expired: RwSignal::new(false), farewell: RwSignal::new(None) };
-    // Effects run only in the browser, after hydration.
+    // Once hydration has finished (in the browser only): then the stored session may change what is shown.
+    let hydrated = super::hydration::use_hydrated();
     Effect::new(move |_| {
-        session_expiry::on_session_expired(move || auth.expire());
-        auth.state.set(stored_state());
+        if hydrated.get() {
+            session_expiry::on_session_expired(move || auth.expire());
+            auth.state.set(stored_state());
+        }
     });
     follow_other_tabs(auth);
     provide_context(auth);

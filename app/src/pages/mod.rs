@@ -2,6 +2,7 @@
 
 pub mod editor;
 pub mod feed;
+pub mod lazy_routes;
 pub mod login;
 pub mod not_found;
 pub mod post;
