@@ -268,6 +268,12 @@ async function watchNetwork(context, page, profile) {
     else if (response.fromPrefetchCache) r.cache = "prefetch";
     else if (response.fromServiceWorker) r.cache = "service-worker";
   });
+  // A revalidated response is reported above with its cached 200; the status that travelled (304) comes here,
+  // before or after the request's other events.
+  const notModified = new Set();
+  cdp.on("Network.responseReceivedExtraInfo", (e) => {
+    if (e.statusCode === 304) notModified.add(e.requestId);
+  });
   const done = (e, failed) => {
     const r = entry(e.requestId);
     if (!r) return;
@@ -304,18 +310,19 @@ async function watchNetwork(context, page, profile) {
       }
     },
     summary(origin) {
-      const resources = [...requests.values()].map((r) => {
+      const resources = [...requests.entries()].map(([id, r]) => {
         const fromNetwork = r.cache === null && r.failed === null;
+        const status = notModified.has(id) ? 304 : r.status;
         return {
           url: r.url.startsWith(origin) ? r.url.slice(origin.length) : r.url,
           kind: kindOf(r),
           cdp_type: r.type,
-          status: r.status,
+          status,
           bytes: r.bytes + r.redirectBytes,
           cache: r.cache,
           encoding: r.encoding,
           // A body travelled: not a cache hit, not a 304 (revalidated) or 204, and something arrived.
-          body: fromNetwork && r.finished && r.status !== 304 && r.status !== 204 && r.bytes > 0,
+          body: fromNetwork && r.finished && status !== 304 && status !== 204 && r.bytes > 0,
           ...(r.failed ? { failed: r.failed } : {}),
           ...(!r.finished && !r.failed ? { unfinished: true } : {}),
         };

@@ -37,6 +37,11 @@ impl AssetNames {
         Some(Self { js: hash_of("js")?, wasm: hash_of("wasm")?, css: hash_of("css")? })
     }
 
+    /// Whether cargo-leptos built this binary with `hash-files` (then the names come from its hash file).
+    pub fn built_with_hashes() -> bool {
+        option_env!("LEPTOS_HASH_FILES") == Some("true")
+    }
+
     /// This server's names, worked out once: hashed when cargo-leptos built the binary with `hash-files` (it then
     /// writes the hash file beside the binary), plain otherwise (tests, `cargo build`).
     pub fn of_this_build(options: &LeptosOptions) -> Self {
@@ -45,7 +50,7 @@ impl AssetNames {
             .get_or_init(|| {
                 let built_by_cargo_leptos = option_env!("LEPTOS_OUTPUT_NAME").is_some();
                 let plain = Self::plain(&options.output_name, built_by_cargo_leptos);
-                if option_env!("LEPTOS_HASH_FILES") != Some("true") {
+                if !Self::built_with_hashes() {
                     return plain;
                 }
                 let hash_file = option_env!("LEPTOS_HASH_FILE_NAME").unwrap_or("hash.txt");

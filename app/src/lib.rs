@@ -8,7 +8,7 @@ pub mod client;
 pub mod components;
 pub mod error;
 #[cfg(feature = "ssr")]
-mod hydration_scripts;
+pub mod hydration_scripts;
 pub mod model;
 pub mod pages;
 

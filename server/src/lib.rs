@@ -84,6 +84,32 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
     options
 }
 
+/// A release build names the app's files by content hash (listed in `hash.txt` beside the binary). If the files
+/// those names point to are not in the site directory, every page would load no app while the server looked
+/// healthy; it refuses to start instead. Builds without hashes (tests, `cargo build`) are not checked.
+pub fn check_site(options: &LeptosOptions) -> Result<(), String> {
+    use app::hydration_scripts::AssetNames;
+    if !AssetNames::built_with_hashes() {
+        return Ok(());
+    }
+    let names = AssetNames::of_this_build(options);
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let missing: Vec<&str> = [&names.js, &names.wasm, &names.css]
+        .into_iter()
+        .filter(|name| !dir.join(name).is_file())
+        .map(|n| n.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the browser app's files are missing from {}: {} (build them with `make build`, start from the repository \
+         root, and keep target/release/hash.txt beside the binary)",
+        dir.display(),
+        missing.join(", ")
+    ))
+}
+
 /// The whole application: pages, server functions, the REST API and static assets, behind the HTTP layers.
 pub fn router(leptos_options: LeptosOptions, app: Board, policy: &HttpPolicy) -> Router {
     let state = ServerState { leptos_options, app };

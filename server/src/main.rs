@@ -29,8 +29,10 @@ async fn run(config: Config, command: Command) -> Result<(), String> {
 }
 
 async fn serve(config: &Config) -> Result<(), String> {
+    let options = bulletin::leptos_options(config);
+    bulletin::check_site(&options)?;
     let state = bulletin::build_state(config).await?;
-    let router = bulletin::router(bulletin::leptos_options(config), state, &config.http);
+    let router = bulletin::router(options, state, &config.http);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on LEPTOS_SITE_ADDR {}: {e}", config.site_addr))?;

@@ -8,22 +8,32 @@ use common::TestServer;
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, HeaderName, VARY};
 use std::path::Path;
 
-const HASHED_WASM: &str = "bulletin.mh0EFmQk3RXvQr4ivUT1pg.wasm";
+/// The raw module's name: the MD5 of its content, in unpadded URL-safe base64, as cargo-leptos names files.
+const HASHED_WASM: &str = "bulletin.oAp9bH-r4EMv9pKa1BA2Ww.wasm";
+const RAW_MODULE: &str = "the raw module";
+/// A name that carried the hash of an earlier content (cargo-leptos rewrites the main script after hashing it).
+const REWRITTEN_JS: &str = "bulletin.mh0EFmQk3RXvQr4ivUT1pg.js";
 
-/// A built site as `cargo leptos build --release -P` leaves it: each file with its `.br` and `.gz` copies (here
-/// with recognisable contents: the server sends the copy, it never compresses these itself), and one file of a
-/// build without hashes.
+/// A built site as `cargo leptos build --release --precompress` leaves it: each file with its `.br` and `.gz`
+/// copies (here with recognisable contents: the server sends the copy, it never compresses these itself), a file
+/// whose content no longer matches its name, and one file of a build without hashes.
 fn built_site(root: &Path) {
     let pkg = root.join("pkg");
     std::fs::create_dir_all(&pkg).unwrap();
     for (name, body) in [
-        (HASHED_WASM.to_owned(), "the raw module"),
+        (HASHED_WASM.to_owned(), RAW_MODULE),
         (format!("{HASHED_WASM}.br"), "brotli copy"),
         (format!("{HASHED_WASM}.gz"), "gzip copy"),
+        (REWRITTEN_JS.to_owned(), "import './__wasm_split.other.js'"),
         ("bulletin.wasm".to_owned(), "an unhashed module"),
     ] {
         std::fs::write(pkg.join(name), body).unwrap();
     }
+}
+
+#[test]
+fn the_fixture_is_named_as_cargo_leptos_would_name_it() {
+    assert!(bulletin::site_files::named_after(HASHED_WASM, RAW_MODULE.as_bytes()));
 }
 
 struct Answer {
@@ -55,7 +65,7 @@ async fn a_hashed_file_is_sent_as_the_precompressed_copy_the_client_accepts_and_
         (Some("br"), Some("br"), "brotli copy"),
         (Some("gzip, deflate, br"), Some("br"), "brotli copy"),
         (Some("gzip"), Some("gzip"), "gzip copy"),
-        (None, None, "the raw module"),
+        (None, None, RAW_MODULE),
     ] {
         let answer = get(&server, &path, accept).await;
         assert_eq!(answer.status, 200, "{accept:?}");
@@ -68,7 +78,7 @@ async fn a_hashed_file_is_sent_as_the_precompressed_copy_the_client_accepts_and_
 }
 
 #[tokio::test]
-async fn files_without_a_hash_and_missing_files_are_never_kept_without_asking() {
+async fn files_without_a_true_hash_and_missing_files_are_never_kept_without_asking() {
     let site = tempfile::tempdir().unwrap();
     built_site(site.path());
     let server = TestServer::start_serving_site(site.path()).await;
@@ -76,6 +86,10 @@ async fn files_without_a_hash_and_missing_files_are_never_kept_without_asking() 
     assert_eq!((unhashed.status, unhashed.body.as_str()), (200, "an unhashed module"));
     assert_eq!((unhashed.header)(CONTENT_ENCODING), None, "no precompressed copy: sent as it is");
     assert_eq!((unhashed.header)(CACHE_CONTROL).as_deref(), Some(REVALIDATE));
+    // A hashed name over other bytes than it was made from: served, but asked about again on every use.
+    let rewritten = get(&server, &format!("/pkg/{REWRITTEN_JS}"), None).await;
+    assert_eq!(rewritten.status, 200);
+    assert_eq!((rewritten.header)(CACHE_CONTROL).as_deref(), Some(REVALIDATE));
     // A hashed name this instance does not have (yet): its 404 must not be remembered for a year.
     let missing = get(&server, "/pkg/bulletin.AAAAAAAAAAAAAAAAAAAAAA.js", Some("br")).await;
     assert_eq!(missing.status, 404);

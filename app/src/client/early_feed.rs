@@ -11,11 +11,12 @@
 
 use crate::model::feed::FeedQueryInput;
 
-/// The global the script leaves the request in: `{ token, at, answer: Promise<{ status, body }> }`.
+/// The global the script leaves the request in: `{ token, at, answer: Promise<{ status, body }> }`, `at` being
+/// when it was sent (ms since the epoch, by this browser's clock, which is also what it is compared with).
 const GLOBAL: &str = "__bulletinEarlyFeed";
 
-/// An answer older than this (ms since the page started loading) is not adopted: the feed was not the first thing
-/// shown, and a listing that old may miss newer posts.
+/// A request sent longer ago than this (ms) is not adopted: the feed was not shown soon after the page loaded, and
+/// a listing that old may miss newer posts.
 #[cfg(feature = "hydrate")]
 const FRESH_FOR_MS: f64 = 15_000.0;
 
@@ -38,7 +39,7 @@ pub fn script() -> String {
     format!(
         "try{{var t=JSON.parse(localStorage.getItem({token_key:?})||\"null\");\
          if(typeof t===\"string\")if(t)if(location.pathname===\"/\")if(!location.search){{\
-         window.{GLOBAL}={{token:t,at:performance.now(),answer:fetch({path:?},{{method:\"POST\",\
+         window.{GLOBAL}={{token:t,at:Date.now(),answer:fetch({path:?},{{method:\"POST\",\
          headers:{{\"Content-Type\":\"application/json\",\"Accept\":\"application/json\",\"Authorization\":\"Bearer \"+t}},\
          body:{body:?}}}).then(function(r){{return r.text().then(function(b){{return{{status:r.status,body:b}}}})}}).catch(function(){{return{{status:0,body:\"\"}}}})}}}}\
          }}catch(e){{}}"
@@ -65,7 +66,8 @@ async fn take_in_browser(query: FeedQueryInput, token: Option<String>) -> Option
     // Taken once, whatever happens next: a later visit to the feed asks afresh.
     let _ = js_sys::Reflect::delete_property(&window, &JsValue::from_str(GLOBAL));
     let field = |name: &str| js_sys::Reflect::get(&early, &JsValue::from_str(name)).ok();
-    let fresh = field("at").and_then(|at| at.as_f64()).is_some_and(|at| at <= FRESH_FOR_MS);
+    let age = field("at").and_then(|at| at.as_f64()).map(|at| js_sys::Date::now() - at);
+    let fresh = age.is_some_and(|age| (0.0..=FRESH_FOR_MS).contains(&age));
     let same_token = token.is_some() && field("token").and_then(|t| t.as_string()).as_deref() == token;
     if *query != first_listing() || !fresh || !same_token {
         return None;

@@ -44,7 +44,14 @@ pub fn KeepSessionFresh() -> impl IntoView {
                 refresh.dispatch(());
             }
         };
-        set_timeout(check, std::time::Duration::ZERO);
+        // Right after start-up: once hydration has finished, when the auth state has been read from storage (a
+        // page on a lazy route finishes later than the first tick).
+        let hydrated = crate::client::hydration::use_hydrated();
+        Effect::new(move |_| {
+            if hydrated.get() {
+                check();
+            }
+        });
         if let Ok(handle) = set_interval_with_handle(check, std::time::Duration::from_secs(CHECK_EVERY_SECONDS)) {
             on_cleanup(move || handle.clear());
         }
