@@ -33,6 +33,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../end2end/chromium.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const TITLE_TIMEOUT_MS = 30_000;
@@ -65,15 +66,6 @@ const USER_KEY = "bulletin_user";
 const REFRESH_AT_KEY = "bulletin_token_refresh_at";
 const DEVICE_PREFIX = "bulletin_device:";
 
-// Chromium's flags as end2end/playwright.config.ts launches it.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 class Failure extends Error {}
 
@@ -112,7 +104,7 @@ function options() {
     runs,
     profiles,
     out: resolve(values.out ?? positionals[0] ?? env.FIRST_VISIT_OUT ?? `${ROOT}/bench/results/first-visit-${stamp}.json`),
-    chromiumPath: env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    chromiumPath: CHROMIUM_PATH,
     // The page to open. `/?` plus any query shows the same feed without the early feed request (the page's first
     // script only starts it on a bare `/`): the comparison that shows what that request saves.
     path: env.FIRST_VISIT_PATH ?? "/",

@@ -48,11 +48,6 @@ fn name_hash(file_name: &str) -> Option<&str> {
     is_hash.then_some(hash)
 }
 
-/// Whether `file_name` carries a content hash (see `name_hash`).
-pub fn is_content_hashed(file_name: &str) -> bool {
-    name_hash(file_name).is_some()
-}
-
 /// Whether `content` is what a file named `file_name` must hold: its name carries the hash of exactly these bytes.
 pub fn named_after(file_name: &str, content: &[u8]) -> bool {
     name_hash(file_name).is_some_and(|hash| URL_SAFE_NO_PAD.encode(Md5::digest(content)) == hash)
@@ -105,7 +100,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(site_root: &Path, pkg_dir: &str)
 
 #[cfg(test)]
 mod tests {
-    use super::{is_content_hashed, named_after};
+    use super::{name_hash, named_after};
 
     #[test]
     fn a_name_tells_the_truth_only_about_the_bytes_it_was_made_from() {
@@ -125,7 +120,7 @@ mod tests {
             "bulletin.mh0EFmQk3RXvQr4ivUT1pg.js.gz",
             "__wasm_split.mh0EFmQk3RXvQr4ivUT1pg.js",
         ] {
-            assert!(is_content_hashed(hashed), "{hashed}");
+            assert!(name_hash(hashed).is_some(), "{hashed}");
         }
         for plain in [
             "bulletin.wasm",
@@ -139,7 +134,7 @@ mod tests {
             "__wasm_split.______________________.js",
             "mh0EFmQk3RXvQr4ivUT1pg.wasm",
         ] {
-            assert!(!is_content_hashed(plain), "{plain}");
+            assert!(name_hash(plain).is_none(), "{plain}");
         }
     }
 }
