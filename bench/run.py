@@ -8,6 +8,12 @@ Prints one table and writes the same figures as JSON under bench/results/. On sq
 signed-in member's first and repeat visit of / in Chromium on throttled networks (bench/first_visit.mjs, needs
 `make test-tools`; skipped without it unless BENCH_SCENARIOS names it).
 
+The seeded posts are written with the 1,000 words of bench/words.txt, each word in about 1.7% of them. `search`
+asks GET /posts?q=<word>&limit=20 for a word drawn at random per request (bench/wrk/search.lua), as fast as its
+connections can; `feed_during_search` times the plain feed at a fixed rate while 10 connections search. A 503
+from a search is the server shedding searches beyond what it can run (documented, with Retry-After): it counts
+among the errors like any other status >= 400, and the note says how many of them were such refusals.
+
 Environment (all optional): BENCH_POSTS, BENCH_TARGETS ("sqlite"), BENCH_DURATION (seconds per scenario, 10),
 BENCH_CONNECTIONS (16), BENCH_SCENARIOS (comma-separated subset), TEST_POSTGRES_URL (admin URL for postgres).
 The release binary must already be built (`make bench` builds it first).
@@ -31,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target" / "release" / "bulletin"
 LUA = ROOT / "bench" / "wrk" / "scenario.lua"
+SEARCH_LUA = ROOT / "bench" / "wrk" / "search.lua"
+WORDS = ROOT / "bench" / "words.txt"  # the words `bulletin seed` writes posts with
 FIRST_VISIT = ROOT / "bench" / "first_visit.mjs"
 RESULTS = ROOT / "bench" / "results"
 SECRET = "benchmark-secret-that-is-at-least-32-bytes-long"
@@ -79,8 +87,9 @@ def wait_healthy(base):
 def server_env(database_url, addr):
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, JWT_SECRET=SECRET, BCRYPT_COST="12", AUTH_RATE_LIMIT="off", LOGIN_SUCCESS_LIMIT="off",
-               # The scenarios write as fast as they can from a few members: per-member limits would end them.
-               POST_RATE_LIMIT="off", COMMENT_RATE_LIMIT="off", UPVOTE_RATE_LIMIT="off",
+               # The scenarios write and search as fast as they can from a few members: per-member limits would
+               # end them.
+               POST_RATE_LIMIT="off", COMMENT_RATE_LIMIT="off", UPVOTE_RATE_LIMIT="off", SEARCH_RATE_LIMIT="off",
                LEPTOS_SITE_ADDR=addr, RUST_LOG="warn", DATABASE_MAX_CONNECTIONS="16")
     return env
 
@@ -166,13 +175,14 @@ class Target:
             subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)"])
 
 
-def wrk(url, token, seconds, connections, method="GET", body=None, delay_ms=None):
-    env = dict(os.environ, BENCH_METHOD=method, BENCH_BODY=json.dumps(body) if body else "")
+def wrk(url, token, seconds, connections, method="GET", body=None, delay_ms=None, search=False):
+    """wrk on url; with search, each request adds &q=<a random word of WORDS> (bench/wrk/search.lua)."""
+    env = dict(os.environ, BENCH_METHOD=method, BENCH_BODY=json.dumps(body) if body else "", BENCH_WORDS=str(WORDS))
     if delay_ms:
         env["BENCH_DELAY_MS"] = str(delay_ms)
     threads = min(connections, CORES)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
-               "-s", str(LUA), url]
+               "-s", str(SEARCH_LUA if search else LUA), url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -224,6 +234,32 @@ def scenarios(target, token):
         busy["calm_p99_ms"] = calm["p99_ms"]
         return busy
 
+    def refusals(searches):
+        """How a run of searches went: answered per second, and how many were refused (503) of how many."""
+        answered = (searches["requests"] - searches["errors"]) / searches["seconds"]
+        return f"{answered:.1f}/s answered, {searches['refused']} of {searches['requests']} refused with 503"
+
+    def search():
+        searches = figures(wrk(f"{base}/posts?limit=20", token, DURATION, CONNECTIONS, search=True))
+        searches["note"] = f"searches: {refusals(searches)}"
+        return searches
+
+    def feed_during_search():
+        # The feed at a fixed 200/s (2 connections, one request each 10 ms), first alone, then while 10
+        # connections search as fast as they can: a search must not hold up the readers of the feed.
+        calm = figures(wrk(f"{base}/posts?limit=20", token, DURATION, 2, delay_ms=10))
+        searching = wrk(f"{base}/posts?limit=20", token, DURATION + 2, 10, search=True)
+        time.sleep(1)
+        busy = figures(wrk(f"{base}/posts?limit=20", token, DURATION, 2, delay_ms=10))
+        searches = figures(searching)
+        busy["note"] = (f"feed p50/p99 {calm['p50_ms']:.1f}/{calm['p99_ms']:.1f} ms alone, "
+                        f"{busy['p50_ms']:.1f}/{busy['p99_ms']:.1f} ms during {searches['rps']:.1f} searches/s: "
+                        f"{refusals(searches)}")
+        busy["calm_p50_ms"], busy["calm_p99_ms"] = calm["p50_ms"], calm["p99_ms"]
+        busy["search_rps"], busy["search_refused"] = searches["rps"], searches["refused"]
+        busy["search_requests"], busy["search_errors"] = searches["requests"], searches["errors"]
+        return busy
+
     return [
         ("feed_first_page", "GET /posts?limit=20", run("/posts?limit=20")),
         ("feed_cursor_deep", f"GET /posts?limit=20&cursor=<middle>", run(f"/posts?limit=20&cursor={deep_cursor}")),
@@ -234,6 +270,8 @@ def scenarios(target, token):
         ("upvote", f"POST /posts/{newest_id}/upvote", run(f"/posts/{newest_id}/upvote", method="POST")),
         ("login_cost12", "POST /auth/login (bcrypt cost 12)", login_storm),
         ("reads_during_login_storm", "GET /posts at 200/s during a login storm", reads_during_storm),
+        ("search", "GET /posts?q=<random word>&limit=20", search),
+        ("feed_during_search", "GET /posts at 200/s while 10 connections search", feed_during_search),
     ]
 
 

@@ -2,7 +2,7 @@
 --   BENCH_METHOD, BENCH_BODY      request method and JSON body (default GET, none)
 --   BENCH_DELAY_MS                pause between one connection's requests: a fixed request rate of
 --                                 connections × 1000 / delay per second instead of "as fast as possible"
--- The Authorization header comes from wrk's -H. At the end, one JSON line with the figures bench/run.sh keeps.
+-- The Authorization header comes from wrk's -H. At the end, one JSON line with the figures bench/run.py keeps.
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then

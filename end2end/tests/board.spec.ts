@@ -139,8 +139,20 @@ test("search and sort", async ({ memberPage }) => {
   await expect(titles).toHaveText([`${word} beta`, `${word} gamma`, `${word} alpha`]);
   await search(page, `${word} ALPHA`);
   await expect(titles).toHaveText([`${word} alpha`]);
+  // The match is marked in the title, as text (the case is the post's own).
+  await expect(page.locator(".post-card-title mark")).toHaveText([`${word} alpha`]);
   await search(page, `${word} nothing`);
   await expect(page.getByText(`No posts match “${word} nothing”.`)).toBeVisible();
+
+  // A match in the body shows an excerpt around it, marked; markup in the body stays text.
+  const long = `${"Lorem ipsum dolor sit amet. ".repeat(5)}The <b>${word}</b> STRASSE is here.${" More text.".repeat(10)}`;
+  await apiPost(page, `${word} delta`, long);
+  await search(page, `${word}</b> straße`);
+  await expect(titles).toHaveText([`${word} delta`]);
+  const excerpt = page.locator(".post-card-excerpt");
+  await expect(excerpt.locator("mark")).toHaveText([`${word}</b> STRASSE`]);
+  await expect(excerpt).toHaveText(/^…[^…]+ STRASSE is here\. More text\.[^…]+…$/);
+  await expect(excerpt.locator("b")).toHaveCount(0);
 });
 
 test("load more continues the feed", async ({ memberPage }) => {

@@ -8,7 +8,7 @@
 use crate::client_addr::TrustedProxies;
 use crate::seed::SeedArgs;
 use app::security::{PasswordHasher, RateLimit, WriteLimits};
-use app::store::{DbSettings, Dialect};
+use app::store::{DbSettings, Dialect, SearchLaneSettings};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::{OsStr, OsString};
@@ -73,6 +73,24 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub database_acquire_timeout_seconds: u64,
 
+    /// Searches and deep numbered pages run on their own pool of this many connections per instance, 1-100, so
+    /// they can never take the connections the feed, post pages and writes need
+    #[arg(long, env = "SEARCH_CONNECTIONS", global = true,
+          default_value_t = SearchLaneSettings::default().connections,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub search_connections: u32,
+
+    /// Searches that may wait for a search connection, 0-10000; one more is answered 503 with Retry-After at once
+    #[arg(long, env = "SEARCH_QUEUE", global = true, default_value_t = SearchLaneSettings::default().queue,
+          value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    pub search_queue: u32,
+
+    /// Milliseconds a search may wait for a search connection, and then run, before it is answered 503, 10-60000
+    #[arg(long, env = "SEARCH_TIME_LIMIT_MS", global = true,
+          default_value_t = SearchLaneSettings::default().time_limit.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub search_time_limit_ms: u64,
+
     /// Token signing key, at least 32 bytes, the same on every instance; required with PostgreSQL (with SQLite,
     /// generated once and kept in jwt_secret beside the database file)
     #[arg(long, env = "JWT_SECRET", global = true, hide_env_values = true)]
@@ -131,6 +149,10 @@ pub struct Settings {
     /// Bio edits per member, as ATTEMPTS/SECONDS, or off
     #[arg(long, env = "PROFILE_RATE_LIMIT", global = true, default_value = "30/3600", value_parser = limit)]
     pub profile_rate_limit: Limit,
+
+    /// Searches per member, as ATTEMPTS/SECONDS, or off (the search box asks once a pause in typing)
+    #[arg(long, env = "SEARCH_RATE_LIMIT", global = true, default_value = "120/60", value_parser = limit)]
+    pub search_rate_limit: Limit,
 
     /// SQLite: while the disk has less free space than this many MB, writes that add data answer 503 (reading,
     /// signing in and deleting keep working); 0 disables
@@ -337,6 +359,11 @@ impl Settings {
                 acquire_timeout: Duration::from_secs(self.database_acquire_timeout_seconds),
                 storage_reserve_bytes: self.storage_reserve_mb << 20,
                 wal_limit_bytes: self.sqlite_wal_limit_mb << 20,
+                search: SearchLaneSettings {
+                    connections: self.search_connections,
+                    queue: self.search_queue,
+                    time_limit: Duration::from_millis(self.search_time_limit_ms),
+                },
             },
             jwt_secret: self.jwt_secret,
             jwt_ttl_seconds: self.jwt_ttl_seconds,
@@ -350,6 +377,7 @@ impl Settings {
                 comments: self.comment_rate_limit,
                 upvotes: self.upvote_rate_limit,
                 profile: self.profile_rate_limit,
+                searches: self.search_rate_limit,
             },
             site_addr: self.leptos_site_addr,
             log_filter: self.rust_log,
@@ -394,7 +422,7 @@ mod tests {
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
-    const VARIABLES: [&str; 24] = [
+    const VARIABLES: [&str; 28] = [
         "DATABASE_URL",
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
@@ -409,6 +437,10 @@ mod tests {
         "COMMENT_RATE_LIMIT",
         "UPVOTE_RATE_LIMIT",
         "PROFILE_RATE_LIMIT",
+        "SEARCH_RATE_LIMIT",
+        "SEARCH_CONNECTIONS",
+        "SEARCH_QUEUE",
+        "SEARCH_TIME_LIMIT_MS",
         "STORAGE_RESERVE_MB",
         "SQLITE_WAL_LIMIT_MB",
         "MAX_CONNECTIONS",

@@ -1,22 +1,31 @@
-//! One post in a listing: title, author, time, comment count and the upvote button.
+//! One post in a listing: title, author, time, comment count and the upvote button; in search results, the
+//! found text marked in the title and in an excerpt of the body.
 
+use super::marked_text::{MarkedText, excerpt};
 use super::{TimeAgo, UpvoteButton};
-use crate::model::posts::{Post, UpvoteState};
+use crate::model::posts::{Highlight, Post, UpvoteState};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-pub fn PostCard(post: Post) -> impl IntoView {
+pub fn PostCard(post: Post, #[prop(default = None)] highlight: Option<Highlight>) -> impl IntoView {
     let comments = match post.comment_count {
         1 => "1 comment".to_owned(),
         n => format!("{n} comments"),
     };
     let initial = UpvoteState { upvotes: post.upvotes, upvoted: post.viewer_upvoted };
+    let (title_marks, body_excerpt) = match highlight {
+        Some(found) => (found.title, excerpt(&post.body, &found.body)),
+        None => (Vec::new(), None),
+    };
     view! {
         <article class="post-card">
             <UpvoteButton post_id=post.id initial=initial/>
             <div class="post-card-main">
-                <h2 class="post-card-title"><A href=format!("/p/{}", post.id)>{post.title}</A></h2>
+                <h2 class="post-card-title">
+                    <A href=format!("/p/{}", post.id)><MarkedText text=post.title ranges=title_marks/></A>
+                </h2>
+                {body_excerpt.map(|(text, ranges)| view! { <p class="post-card-excerpt"><MarkedText text ranges/></p> })}
                 <p class="meta">
                     "by " <A href=format!("/u/{}", post.user_id)>{post.author_username}</A>
                     " · " <TimeAgo timestamp=post.created_at/>

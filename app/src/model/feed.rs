@@ -8,6 +8,14 @@ use super::posts::{LIMIT_DEFAULT, LIMIT_MAX, Post};
 /// The longest search text accepted (`q`), in characters.
 pub const SEARCH_MAX: usize = 200;
 
+/// A search counts its matches up to this many (then says "200+"), and its numbered pages reach this deep; a
+/// cursor continues past it. Counting every match of a word found in most posts would read most of the board.
+pub const SEARCH_COUNT_MAX: i64 = 200;
+
+/// Search text the trigram indexes cannot look up (fewer than three letters or digits in a row: `a`, `c++`,
+/// `%_%`) is looked for among this many newest posts.
+pub const SEARCH_WINDOW: i64 = 10_000;
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PostSort {

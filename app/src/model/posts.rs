@@ -60,10 +60,27 @@ pub struct PostWithComments {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PostPage {
     pub posts: Vec<Post>,
+    /// How many posts the listing has. A search counts its matches up to `SEARCH_COUNT_MAX` only: past it,
+    /// `total` is that number and `total_is_lower_bound` is true ("200+").
     pub total: i64,
+    #[serde(default)]
+    pub total_is_lower_bound: bool,
     pub page: i64,
     pub limit: i64,
     pub next_cursor: Option<String>,
+    /// With a search: where the search text was found in each post of the page, for marking it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<Highlight>,
+}
+
+/// Where a search's text occurs in one post: `[start, end)` ranges counted in characters (Unicode scalar values)
+/// of the title and of the body, in order, not overlapping, at most 50 per field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Highlight {
+    pub post_id: i64,
+    pub title: Vec<[u32; 2]>,
+    pub body: Vec<[u32; 2]>,
 }
 
 // On the server also the row `store::upvotes::state` reads.

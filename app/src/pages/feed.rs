@@ -113,11 +113,17 @@ fn Feed() -> impl IntoView {
     let next_cursor = move || latest(|page| page.next_cursor.clone());
     let total = move || {
         latest(|page| {
-            Some(match page.total {
-                1 => "1 post".to_owned(),
-                n => format!("{n} posts"),
+            Some(match (page.total, page.total_is_lower_bound) {
+                (n, true) => format!("{n}+ posts"),
+                (1, false) => "1 post".to_owned(),
+                (n, false) => format!("{n} posts"),
             })
         })
+    };
+    // Where each listed post matched the search, from whichever page brought it.
+    let highlight_of = move |id: i64| {
+        let in_page = |page: &PostPage| page.highlights.iter().find(|h| h.post_id == id).cloned();
+        first().and_then(|page| page.ok()).as_ref().and_then(in_page).or_else(|| more_pages().iter().find_map(in_page))
     };
 
     // Debounce: copy the typed text into `search` once typing pauses.
@@ -163,7 +169,7 @@ fn Feed() -> impl IntoView {
         Some(Ok(_)) => view! {
             <ul class="post-list" aria-label="Posts">
                 <For each=posts key=|post| post.id let:post>
-                    <li><PostCard post/></li>
+                    <li><PostCard highlight=highlight_of(post.id) post/></li>
                 </For>
             </ul>
         }

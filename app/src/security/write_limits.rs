@@ -1,4 +1,4 @@
-//! How much one member may write: new posts and edits, comments, upvotes and bio edits, each counted per member
+//! How much one member may write (new posts and edits, comments, upvotes, bio edits) and search, each counted per member
 //! in a fixed window. Without it a single account could grow the database at the speed of the disk.
 
 use super::{AttemptLimiter, RateLimit};
@@ -13,6 +13,8 @@ pub struct WriteLimits {
     pub upvotes: Option<RateLimit>,
     /// Bio edits.
     pub profile: Option<RateLimit>,
+    /// Searches: the one read that is counted, because each costs the database what many page views do.
+    pub searches: Option<RateLimit>,
 }
 
 /// One limiter per kind of write, keyed by user id.
@@ -22,6 +24,7 @@ pub struct WriteLimiters {
     pub comments: AttemptLimiter<i64>,
     pub upvotes: AttemptLimiter<i64>,
     pub profile: AttemptLimiter<i64>,
+    pub searches: AttemptLimiter<i64>,
 }
 
 impl WriteLimiters {
@@ -31,6 +34,7 @@ impl WriteLimiters {
             comments: AttemptLimiter::new(limits.comments),
             upvotes: AttemptLimiter::new(limits.upvotes),
             profile: AttemptLimiter::new(limits.profile),
+            searches: AttemptLimiter::new(limits.searches),
         }
     }
 }

@@ -3,25 +3,52 @@
 use super::Board;
 use crate::error::AppError;
 use crate::model::Member;
-use crate::model::feed::{Cursor, FeedQueryInput};
+use crate::model::feed::{Cursor, FeedQuery, FeedQueryInput, SEARCH_COUNT_MAX};
 use crate::model::posts::{
-    self as rules, NewPostInput, POST_NOT_FOUND, Post, PostPage, PostPatchInput, PostWithComments, UpvoteState,
+    self as rules, Highlight, NewPostInput, POST_NOT_FOUND, Post, PostPage, PostPatchInput, PostWithComments,
+    UpvoteState,
 };
-use crate::store::{comments, posts, upvotes};
+use crate::search_text::SearchTerm;
+use crate::store::{comments, posts, search, upvotes};
 
 fn post_not_found() -> AppError {
     AppError::NotFound(POST_NOT_FOUND.into())
 }
 
+/// The page of `posts` (read with one extra row, which only says whether there is a next page).
+fn page_of(
+    query: &FeedQuery,
+    mut posts: Vec<Post>,
+    total: i64,
+    total_is_lower_bound: bool,
+    highlights: Vec<Highlight>,
+) -> PostPage {
+    let has_more = posts.len() as i64 > query.limit;
+    posts.truncate(query.limit as usize);
+    let next_cursor = posts.last().filter(|_| has_more).map(|last| Cursor::after(last, query.sort).encode());
+    PostPage { posts, total, total_is_lower_bound, page: query.page, limit: query.limit, next_cursor, highlights }
+}
+
 impl Board {
     pub async fn list_posts(&self, viewer: &Member, input: &FeedQueryInput) -> Result<PostPage, AppError> {
         let query = input.parse()?;
-        let mut posts = posts::list(&self.db, viewer.user_id, &query).await?;
-        let has_more = posts.len() as i64 > query.limit;
-        posts.truncate(query.limit as usize);
-        let next_cursor = posts.last().filter(|_| has_more).map(|last| Cursor::after(last, query.sort).encode());
-        let total = posts::count(&self.db, &query.search).await?;
-        Ok(PostPage { posts, total, page: query.page, limit: query.limit, next_cursor })
+        let Some(text) = &query.search else {
+            let posts = posts::list(&self.db, viewer.user_id, &query).await?;
+            let total = posts::count(&self.db).await?;
+            return Ok(page_of(&query, posts, total, false, Vec::new()));
+        };
+        self.write_limits.searches.attempt(viewer.user_id)?;
+        if query.after.is_none() && (query.page - 1).saturating_mul(query.limit) >= SEARCH_COUNT_MAX {
+            return Err(AppError::Validation(format!(
+                "Search results are numbered {SEARCH_COUNT_MAX} deep; continue with the cursor or refine the search"
+            )));
+        }
+        let term = SearchTerm::new(text);
+        let found = search::search(&self.db, viewer.user_id, &query, &term).await?;
+        let highlights = found.posts.iter().take(query.limit as usize);
+        let highlights = highlights.map(|post| term.highlight(post.id, &post.title, &post.body)).collect();
+        let total = found.matches.min(SEARCH_COUNT_MAX);
+        Ok(page_of(&query, found.posts, total, found.matches > SEARCH_COUNT_MAX, highlights))
     }
 
     pub async fn get_post(&self, viewer: &Member, post_id: i64) -> Result<PostWithComments, AppError> {

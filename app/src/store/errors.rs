@@ -46,20 +46,22 @@ fn database_unavailable(err: &sqlx::Error) -> bool {
 
 /// PostgreSQL SQLSTATEs: class 08 (connection), 57P (shutting down, cannot connect now), 53 (insufficient
 /// resources: disk full, out of memory, too many connections), 58 (system and I/O errors) and 25006 (a read-only
-/// transaction: a standby, or a database set read-only).
+/// transaction: a standby, or a database set read-only), and 57014: a statement cancelled, which is how the
+/// search lane's `statement_timeout` ends a search that ran out of time.
 fn postgres_cannot_serve(code: &str) -> bool {
-    ["08", "57P", "53", "58"].iter().any(|class| code.starts_with(class)) || code == "25006"
+    ["08", "57P", "53", "58"].iter().any(|class| code.starts_with(class)) || code == "25006" || code == "57014"
 }
 
 /// SQLite result codes (sqlx reports the extended code; its low byte is the primary one): BUSY after the busy
-/// timeout, READONLY, IOERR, CANTOPEN, FULL.
+/// timeout, READONLY, IOERR, CANTOPEN, FULL, and INTERRUPT: the search lane's time limit stopping a search.
 fn sqlite_cannot_serve(extended: i32) -> bool {
     const BUSY: i32 = 5;
     const READONLY: i32 = 8;
+    const INTERRUPT: i32 = 9;
     const IOERR: i32 = 10;
     const FULL: i32 = 13;
     const CANTOPEN: i32 = 14;
-    matches!(extended & 0xff, BUSY | READONLY | IOERR | FULL | CANTOPEN)
+    matches!(extended & 0xff, BUSY | READONLY | INTERRUPT | IOERR | FULL | CANTOPEN)
 }
 
 #[cfg(test)]
@@ -68,14 +70,14 @@ mod tests {
 
     #[test]
     fn storage_faults_are_unavailable_and_bugs_are_not() {
-        for code in ["53100", "53200", "53300", "58030", "25006", "08006", "57P01"] {
+        for code in ["53100", "53200", "53300", "58030", "25006", "08006", "57P01", "57014"] {
             assert!(postgres_cannot_serve(code), "{code}");
         }
         for code in ["23505", "23503", "42601", "22021", "25001"] {
             assert!(!postgres_cannot_serve(code), "{code}");
         }
         // SQLITE_FULL, SQLITE_IOERR_WRITE (778), SQLITE_READONLY_DBMOVED (1032), SQLITE_BUSY_SNAPSHOT (517)
-        for code in [13, 778, 1032, 517, 5, 14] {
+        for code in [13, 778, 1032, 517, 5, 14, 9] {
             assert!(sqlite_cannot_serve(code), "{code}");
         }
         // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR, SQLITE_CONSTRAINT_FOREIGNKEY (787), SQLITE_MISUSE

@@ -8,12 +8,16 @@
 pub mod comments;
 mod errors;
 pub mod posts;
+pub mod search;
+mod search_lane;
 pub mod seed;
 mod sqlite_file;
 mod storage_reserve;
 pub mod upvotes;
 pub mod users;
 
+pub(crate) use search_lane::SearchLane;
+pub use search_lane::SearchLaneSettings;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
@@ -24,6 +28,8 @@ pub use storage_reserve::StorageReserve;
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
+    /// The pool (and queue) of expensive reads: searches and deep numbered pages (see `search_lane.rs`).
+    lane: SearchLane,
     /// Free space kept back on the database's file system (SQLite only; see `storage_reserve.rs`).
     reserve: Option<StorageReserve>,
 }
@@ -52,6 +58,8 @@ pub struct DbSettings {
     pub storage_reserve_bytes: u64,
     /// SQLite: the size the write-ahead log is cut back to once it has been copied into the database.
     pub wal_limit_bytes: u64,
+    /// The search lane: its connections, queue and time limit.
+    pub search: SearchLaneSettings,
 }
 
 impl Default for DbSettings {
@@ -63,6 +71,7 @@ impl Default for DbSettings {
             // Large enough that a busy board's log rarely reaches it: cutting a log of hundreds of megabytes
             // back holds the writer for a few hundred milliseconds, once, after a burst.
             wal_limit_bytes: 256 << 20,
+            search: SearchLaneSettings::default(),
         }
     }
 }
@@ -153,15 +162,22 @@ impl Db {
                 let write = file.open_pool(Some(1)).await?;
                 SQLITE_MIGRATIONS.run(&write).await?;
                 let read = file.open_pool(settings.max_connections).await?;
+                let lane = file.open_pool_waiting(settings.search.connections, settings.search.time_limit).await?;
+                let lane = SearchLane::sqlite(lane, settings.search);
                 tokio::spawn(sqlite_file::checkpoint_wal(read.clone(), write.clone(), file.clone()));
                 let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
-                Ok(Db { backend: Backend::Sqlite { read, write }, reserve })
+                let db = Db { backend: Backend::Sqlite { read, write }, lane, reserve };
+                search::backfill(&db).await?;
+                Ok(db)
             }
             Some(Dialect::Postgres) => {
                 let pool = open_postgres(url, settings).await?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
+                let lane = SearchLane::postgres(url, settings.search).await?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
-                Ok(Db { backend: Backend::Postgres(pool), reserve: None })
+                let db = Db { backend: Backend::Postgres(pool), lane, reserve: None };
+                search::backfill(&db).await?;
+                Ok(db)
             }
             None => Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
         }
@@ -175,6 +191,10 @@ impl Db {
 
     pub(crate) fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    pub(crate) fn lane(&self) -> &SearchLane {
+        &self.lane
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -3,14 +3,19 @@
 //! Ownership is part of each write's WHERE clause, so the check and the write are one statement: there is no
 //! moment between "it is yours" and "change it" for another request to slip into.
 
+use super::search::{bind_all, folded, on_lane};
 use super::{Db, Dialect, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{NewPost, Post, PostPatch};
 
+/// Numbered pages deeper than this many posts are read on the search lane: an OFFSET walks every row before
+/// the page, so page 5,000 of the feed costs as much as a search.
+const DEEP_OFFSET: i64 = 1000;
+
 /// The columns of a `Post` (named as its fields) over `posts p JOIN users u`, as seen by the member bound to `$1`
 /// (for `viewer_upvoted`): every query that reads posts binds the viewer first.
-const POST_COLUMNS: &str = "p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
+pub(super) const POST_COLUMNS: &str = "p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
         EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS viewer_upvoted,
         p.created_at, p.updated_at";
@@ -43,14 +48,20 @@ pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, Ap
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
     db.ensure_room_to_grow()?;
+    let (search_title, search_body) = folded(&post.title, &post.body);
     let id = committed_write!(db, |conn| {
-        sqlx::query_scalar("INSERT INTO posts (user_id, title, body) VALUES ($1, $2, $3) RETURNING id")
-            .bind(author)
-            .bind(&post.title)
-            .bind(&post.body)
-            .fetch_all(&mut *conn)
-            .await
-            .map(single)
+        sqlx::query_scalar(
+            "INSERT INTO posts (user_id, title, body, search_title, search_body) VALUES ($1, $2, $3, $4, $5)
+             RETURNING id",
+        )
+        .bind(author)
+        .bind(&post.title)
+        .bind(&post.body)
+        .bind(&search_title)
+        .bind(&search_body)
+        .fetch_all(&mut *conn)
+        .await
+        .map(single)
     })?;
     id.ok_or_else(|| AppError::internal("INSERT … RETURNING id returned no row"))
 }
@@ -59,16 +70,21 @@ pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppErro
 pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -> Result<bool, AppError> {
     db.ensure_room_to_grow()?;
     let sql = format!(
-        "UPDATE posts SET title = COALESCE($1, title), body = COALESCE($2, body), updated_at = {}
+        "UPDATE posts SET title = COALESCE($1, title), body = COALESCE($2, body), updated_at = {},
+             search_title = COALESCE($5, search_title), search_body = COALESCE($6, search_body)
          WHERE id = $3 AND user_id = $4",
         next_updated_at(db.dialect())
     );
+    let search_title = patch.title.as_deref().map(crate::search_text::fold);
+    let search_body = patch.body.as_deref().map(crate::search_text::fold);
     let updated = committed_write!(db, |conn| {
         sqlx::query(&sql)
             .bind(&patch.title)
             .bind(&patch.body)
             .bind(post_id)
             .bind(author)
+            .bind(&search_title)
+            .bind(&search_body)
             .execute(&mut *conn)
             .await
             .map(|done| done.rows_affected())
@@ -91,7 +107,7 @@ pub async fn delete_own(db: &Db, author: i64, post_id: i64) -> Result<bool, AppE
 
 /// A value the feed query binds: text or a number, all it needs.
 #[derive(Debug, PartialEq, Eq)]
-enum Param {
+pub(super) enum Param {
     Text(String),
     Int(i64),
 }
@@ -99,40 +115,18 @@ enum Param {
 /// The values of a query written piece by piece, in placeholder order. The placeholders are numbered (`$n`) like
 /// every other query's, which is why this is not sqlx's `QueryBuilder`: that writes `?` on SQLite, where sqlx
 /// numbers a `?` by counting only the other `?`s, so the first would be bound to the viewer meant for `$1`.
-struct Params(Vec<Param>);
+pub(super) struct Params(pub(super) Vec<Param>);
 
 impl Params {
     /// Adds `value` and returns the placeholder to write where it goes.
-    fn add(&mut self, value: Param) -> String {
+    pub(super) fn add(&mut self, value: Param) -> String {
         self.0.push(value);
         format!("${}", self.0.len())
     }
 }
 
-/// `text` as a LIKE pattern that matches it literally anywhere: `\`, `%` and `_` are escaped (ESCAPE '\').
-fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for ch in text.chars() {
-        if matches!(ch, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    pattern
-}
-
-/// Case-insensitive substring match on title or body, the same on both backends, against the pattern bound at
-/// the placeholder `pattern`.
-fn matching(pattern: &str) -> String {
-    format!(
-        " AND (lower(p.title) LIKE lower({pattern}) ESCAPE '\\' \
-         OR lower(p.body) LIKE lower({pattern}) ESCAPE '\\')"
-    )
-}
-
-/// The ids (and sort keys) of one feed page: search, keyset position, order, page. Only index columns, so a deep
+/// The ids (and sort keys) of one feed page (without a search: `search.rs` has those): keyset position, order,
+/// page. Only index columns, so a deep
 /// OFFSET walks the (created_at, id) or (upvotes, id) index alone, and the post columns are then computed for the
 /// page's rows only.
 fn page_ids(query: &FeedQuery, params: &mut Params) -> String {
@@ -140,9 +134,6 @@ fn page_ids(query: &FeedQuery, params: &mut Params) -> String {
         PostSort::Newest => "SELECT p.id, p.created_at AS sort_key FROM posts p WHERE 1 = 1",
         PostSort::Top => "SELECT p.id, p.upvotes AS sort_key FROM posts p WHERE 1 = 1",
     });
-    if let Some(text) = &query.search {
-        sql += &matching(&params.add(Param::Text(contains_pattern(text))));
-    }
     match &query.after {
         Some(Cursor::Newest { created_at, id }) => {
             let key = params.add(Param::Text(created_at.clone()));
@@ -167,7 +158,8 @@ fn page_ids(query: &FeedQuery, params: &mut Params) -> String {
     sql
 }
 
-/// One page of the feed (plus one extra row, so the caller knows whether there is a next page), in one query.
+/// One page of the feed without a search (plus one extra row, so the caller knows whether there is a next page),
+/// in one query. A deep numbered page runs on the search lane, like a search.
 pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
     let mut params = Params(vec![Param::Int(viewer)]); // $1, the viewer of POST_COLUMNS
     let page = page_ids(query, &mut params);
@@ -177,29 +169,20 @@ pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, 
         "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
          ORDER BY page.sort_key DESC, page.id DESC"
     );
-    Ok(on_pool!(db, |pool| {
-        let mut statement = sqlx::query_as::<_, Post>(&sql);
-        for param in &params.0 {
-            statement = match param {
-                Param::Text(text) => statement.bind(text.as_str()),
-                Param::Int(number) => statement.bind(*number),
-            };
-        }
-        statement.fetch_all(pool).await?
-    }))
+    let deep = query.after.is_none() && (query.page - 1).saturating_mul(query.limit) > DEEP_OFFSET;
+    if deep {
+        return Ok(on_lane!(db, |conn| bind_all!(sqlx::query_as::<_, Post>(&sql), params)
+            .fetch_all(&mut *conn)
+            .await?));
+    }
+    Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as::<_, Post>(&sql), params).fetch_all(pool).await? }))
 }
 
-/// How many posts match the feed's search. Without one, the trigger-kept total (one row, whatever the size of the
-/// board); with one, a count of the matches, which the search has to scan for anyway.
-pub async fn count(db: &Db, search: &Option<String>) -> Result<i64, AppError> {
-    let Some(text) = search else {
-        return Ok(on_pool!(db, |pool| {
-            sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
-        }));
-    };
-    let sql = format!("SELECT COUNT(*) FROM posts p WHERE 1 = 1{}", matching("$1"));
-    let pattern = contains_pattern(text);
-    Ok(on_pool!(db, |pool| { sqlx::query_scalar::<_, i64>(&sql).bind(pattern.as_str()).fetch_one(pool).await? }))
+/// The feed's `total` without a search: the trigger-kept count (one row, whatever the size of the board).
+pub async fn count(db: &Db) -> Result<i64, AppError> {
+    Ok(on_pool!(db, |pool| {
+        sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
+    }))
 }
 
 /// A member's newest posts, for their profile.
@@ -218,19 +201,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_patterns_match_wildcards_literally() {
-        assert_eq!(contains_pattern("rust"), "%rust%");
-        assert_eq!(contains_pattern("100%_\\"), "%100\\%\\_\\\\%");
-    }
-
-    #[test]
-    fn a_searched_page_binds_its_pattern_once_then_limit_and_offset() {
-        let query = FeedQuery { page: 3, limit: 20, sort: PostSort::Top, search: Some("rust".into()), after: None };
+    fn a_numbered_page_binds_limit_then_offset() {
+        let query = FeedQuery { page: 3, limit: 20, sort: PostSort::Top, search: None, after: None };
         let mut params = Params(vec![Param::Int(7)]);
         let sql = page_ids(&query, &mut params);
-        assert!(sql.contains("lower(p.title) LIKE lower($2) ESCAPE '\\' OR lower(p.body) LIKE lower($2)"), "{sql}");
-        assert!(sql.ends_with(" ORDER BY p.upvotes DESC, p.id DESC LIMIT $3 OFFSET $4"), "{sql}");
-        assert_eq!(params.0, [Param::Int(7), Param::Text("%rust%".into()), Param::Int(21), Param::Int(40)]);
+        assert!(sql.ends_with(" WHERE 1 = 1 ORDER BY p.upvotes DESC, p.id DESC LIMIT $2 OFFSET $3"), "{sql}");
+        assert_eq!(params.0, [Param::Int(7), Param::Int(21), Param::Int(40)]);
     }
 
     #[test]

@@ -55,9 +55,18 @@ impl SqliteFile {
 
     /// A pool of at most `max_connections` (default 8) connections to the file.
     pub(super) async fn open_pool(&self, max_connections: Option<u32>) -> Result<SqlitePool, sqlx::Error> {
+        self.open_pool_waiting(max_connections.unwrap_or(8), self.acquire_timeout).await
+    }
+
+    /// A pool of `max_connections` whose requests wait at most `acquire_timeout` for a connection.
+    pub(super) async fn open_pool_waiting(
+        &self,
+        max_connections: u32,
+        acquire_timeout: std::time::Duration,
+    ) -> Result<SqlitePool, sqlx::Error> {
         SqlitePoolOptions::new()
-            .max_connections(max_connections.unwrap_or(8))
-            .acquire_timeout(self.acquire_timeout)
+            .max_connections(max_connections)
+            .acquire_timeout(acquire_timeout)
             .connect_with(self.options.clone())
             .await
     }

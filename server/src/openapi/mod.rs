@@ -96,7 +96,13 @@ impl Modify for StandardErrors {
                     add(operation, "415", error("The body is not sent as application/json"));
                 }
                 add(operation, "408", error("The request took longer than the server's deadline"));
-                add(operation, "503", error_with_retry_after("The database cannot be reached right now"));
+                add(
+                    operation,
+                    "503",
+                    error_with_retry_after(
+                        "The database cannot serve right now; for a search, also: every search connection and queue place is taken",
+                    ),
+                );
             }
         }
     }

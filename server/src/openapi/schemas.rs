@@ -8,7 +8,7 @@
 //! is refused everywhere.
 
 use app::model::auth::{PASSWORD_MAX, PASSWORD_MIN, RESERVED_NAMES, USERNAME_MAX, USERNAME_MIN};
-use app::model::feed::SEARCH_MAX;
+use app::model::feed::{SEARCH_COUNT_MAX, SEARCH_MAX, SEARCH_WINDOW};
 use app::model::posts::{BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN};
 use app::model::users::BIO_MAX;
 use utoipa::ToSchema;
@@ -125,8 +125,15 @@ fn bio() -> Object {
 /// The search text of `GET /posts`.
 pub fn search() -> Object {
     let description = format!(
-        "Text to find, as one piece, in titles and bodies (ASCII letters match either case), at most \
-         {SEARCH_MAX} characters"
+        "Text to find, as one piece, in titles and bodies, at most {SEARCH_MAX} characters (more: 400). Case is \
+         ignored by Unicode full case folding (ÄRGER finds ärger, STRASSE finds straße); accents are not; `%`, `_` \
+         and `\\` are ordinary characters. Text with three letters or digits in a row is looked up in an index \
+         over every post; shorter text (`go`, `c++`) is looked for among the {SEARCH_WINDOW} newest posts. \
+         Results are newest first by when they were written (or by upvotes with `sort=top`), `total` counts at \
+         most {SEARCH_COUNT_MAX} matches (then `total_is_lower_bound`), and numbered pages reach \
+         {SEARCH_COUNT_MAX} results deep (the cursor goes further). Searches run on their own few connections: \
+         when those and their queue are busy the answer is 503 with Retry-After, and each member may search \
+         SEARCH_RATE_LIMIT times (default 120 a minute; then 429)."
     );
     string(None, None, Some(optional_trimmed_pattern(SEARCH_MAX)), &description)
 }

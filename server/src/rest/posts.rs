@@ -18,6 +18,8 @@ use axum::http::StatusCode;
     responses(
         (status = 200, description = "One page of posts, newest (or most upvoted) first", body = PostPage),
         (status = 400, description = "A query parameter breaks its rule", body = ErrorBody),
+        (status = 429, description = "Too many searches by this member (SEARCH_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn list(
     State(state): State<Board>,

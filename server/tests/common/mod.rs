@@ -21,7 +21,7 @@ pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
 
 /// What every test server runs with unless a test says otherwise, in this process or as a process of its own
 /// (`process.rs`): the test secret, cheap bcrypt, and no rate limits.
-pub const TEST_DEFAULTS: [(&str, &str); 9] = [
+pub const TEST_DEFAULTS: [(&str, &str); 10] = [
     ("JWT_SECRET", SECRET),
     ("BCRYPT_COST", "4"),
     ("AUTH_RATE_LIMIT", "off"),
@@ -31,6 +31,7 @@ pub const TEST_DEFAULTS: [(&str, &str); 9] = [
     ("COMMENT_RATE_LIMIT", "off"),
     ("UPVOTE_RATE_LIMIT", "off"),
     ("PROFILE_RATE_LIMIT", "off"),
+    ("SEARCH_RATE_LIMIT", "off"),
 ];
 
 pub struct TestServer {
