@@ -40,11 +40,12 @@ impl SearchTerm {
     /// Whether the trigram indexes can find this text: it holds three letters or digits in a row. PostgreSQL's
     /// pg_trgm makes trigrams from runs of letters and digits only, so a shorter run gives it nothing to look up
     /// (SQLite's FTS5 could do more, but both backends choose the same way, so that they search the same posts).
-    /// Other text (`a`, `c++`, `%_%`) is looked for among the newest `WINDOW` posts instead.
+    /// "Digits" are 0-9 only: pg_trgm does not count `²` or `①` as word characters. Other text (`a`, `c++`,
+    /// `%_%`, `²³⁴`) is looked for among the newest `SEARCH_WINDOW` posts instead.
     pub fn indexed(&self) -> bool {
         let mut run = 0;
         for c in self.folded.chars() {
-            run = if c.is_alphanumeric() { run + 1 } else { 0 };
+            run = if c.is_alphabetic() || c.is_ascii_digit() { run + 1 } else { 0 };
             if run == 3 {
                 return true;
             }
@@ -126,7 +127,7 @@ mod tests {
         for text in ["rust", "abc", "Ärger", "c++ api", "日本語", "a1b"] {
             assert!(SearchTerm::new(text).indexed(), "{text}");
         }
-        for text in ["a", "ab", "c++", "%_%", "a b c", "ß", "  "] {
+        for text in ["a", "ab", "c++", "%_%", "a b c", "ß", "  ", "²³⁴", "①②③"] {
             assert!(!SearchTerm::new(text).indexed(), "{text}");
         }
         // ß folds to two letters: "aß" is three.

@@ -4,6 +4,9 @@
 -- matching is exact and does not depend on the server's locale. COLLATE "C": LIKE compares characters, never a
 -- locale's idea of equality. NULL: a post written before this migration, folded when the app next starts.
 ALTER TABLE posts ADD COLUMN search_title TEXT COLLATE "C", ADD COLUMN search_body TEXT COLLATE "C";
+-- The posts still to fold (written before this migration, or by an older instance during a rolling upgrade),
+-- found without reading the others; empty once they are folded.
+CREATE INDEX posts_unfolded ON posts (id) WHERE search_title IS NULL;
 
 -- pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it without being a superuser.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -7,6 +7,9 @@
 -- until then it is not found by searches.
 ALTER TABLE posts ADD COLUMN search_title TEXT;
 ALTER TABLE posts ADD COLUMN search_body TEXT;
+-- The posts still to fold (written before this migration, or by an older instance during a rolling upgrade),
+-- found without reading the others; empty once they are folded.
+CREATE INDEX posts_unfolded ON posts (id) WHERE search_title IS NULL;
 
 -- FTS5 with the trigram tokenizer indexes every three-character sequence, so a quoted phrase finds any
 -- substring of three or more characters. case_sensitive 1: the text is folded already (the tokenizer's own

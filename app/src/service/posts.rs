@@ -33,6 +33,10 @@ impl Board {
     pub async fn list_posts(&self, viewer: &Member, input: &FeedQueryInput) -> Result<PostPage, AppError> {
         let query = input.parse()?;
         let Some(text) = &query.search else {
+            // A deep numbered page costs what a search does, and runs where searches do: it counts as one.
+            if posts::is_deep(&query) {
+                self.write_limits.searches.attempt(viewer.user_id)?;
+            }
             let posts = posts::list(&self.db, viewer.user_id, &query).await?;
             let total = posts::count(&self.db).await?;
             return Ok(page_of(&query, posts, total, false, Vec::new()));

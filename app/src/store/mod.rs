@@ -168,6 +168,7 @@ impl Db {
                 let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
                 let db = Db { backend: Backend::Sqlite { read, write }, lane, reserve };
                 search::backfill(&db).await?;
+                tokio::spawn(search::keep_folding(db.clone()));
                 Ok(db)
             }
             Some(Dialect::Postgres) => {
@@ -177,6 +178,7 @@ impl Db {
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
                 let db = Db { backend: Backend::Postgres(pool), lane, reserve: None };
                 search::backfill(&db).await?;
+                tokio::spawn(search::keep_folding(db.clone()));
                 Ok(db)
             }
             None => Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),

@@ -158,6 +158,11 @@ fn page_ids(query: &FeedQuery, params: &mut Params) -> String {
     sql
 }
 
+/// Whether a page of the feed is deep enough to be read on the search lane (and counted as a search).
+pub fn is_deep(query: &FeedQuery) -> bool {
+    query.after.is_none() && (query.page - 1).saturating_mul(query.limit) > DEEP_OFFSET
+}
+
 /// One page of the feed without a search (plus one extra row, so the caller knows whether there is a next page),
 /// in one query. A deep numbered page runs on the search lane, like a search.
 pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
@@ -169,8 +174,7 @@ pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, 
         "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
          ORDER BY page.sort_key DESC, page.id DESC"
     );
-    let deep = query.after.is_none() && (query.page - 1).saturating_mul(query.limit) > DEEP_OFFSET;
-    if deep {
+    if is_deep(query) {
         return Ok(on_lane!(db, |conn| bind_all!(sqlx::query_as::<_, Post>(&sql), params)
             .fetch_all(&mut *conn)
             .await?));

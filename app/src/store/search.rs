@@ -74,6 +74,9 @@ fn all_matches(dialect: Dialect, term: &SearchTerm, params: &mut Params) -> Stri
 /// How many of the newest posts the density probe reads (a few milliseconds' worth).
 const DENSE_PROBE: i64 = 20_000;
 
+/// How many posts the walk of a dense word reads at most before it gives way to the index.
+const WALK_BUDGET: i64 = 20_000;
+
 /// The matches among the `DENSE_PROBE` newest posts, stopped one past `SEARCH_COUNT_MAX`: more than that many
 /// means the word is dense enough to walk for.
 fn probe_sql(dialect: Dialect, term: &SearchTerm, params: &mut Params) -> String {
@@ -161,12 +164,20 @@ fn page_sql(dialect: Dialect, query: &FeedQuery, term: &SearchTerm, dense: bool,
             )
         }
         // A dense word: walk the posts in the page's order (the primary key, or `posts_top`) and keep those that
-        // contain the text. `instr`/`strpos` cannot use the trigram index, so this plan is the only one.
+        // contain the text (`instr`/`strpos` cannot use the trigram index). The walk reads at most `WALK_BUDGET`
+        // rows past the cursor: the probe saw the word among the newest posts, not necessarily where this page
+        // starts (a late cursor, or the top of the upvotes), and a page the walk cannot fill within its budget is
+        // read from the index instead (see `search`).
         (_, _, true) => {
             let text = params.add(Param::Text(term.folded().to_owned()));
             let (keyset, end) = position(query, &POST, params);
+            let order = match query.sort {
+                PostSort::Newest => "p.id DESC",
+                PostSort::Top => "p.upvotes DESC, p.id DESC",
+            };
             format!(
-                "SELECT {} FROM posts p WHERE {}{keyset}{end}",
+                "SELECT {} FROM (SELECT p.id, p.upvotes, p.search_title, p.search_body FROM posts p WHERE 1 = 1{keyset}
+                     ORDER BY {order} LIMIT {WALK_BUDGET}) p WHERE {}{end}",
                 columns(query.sort, &POST),
                 contains(dialect, "p", &text)
             )
@@ -233,15 +244,35 @@ pub async fn search(db: &Db, viewer: i64, query: &FeedQuery, term: &SearchTerm) 
         if matches == 0 {
             return Ok(Found { posts: Vec::new(), matches });
         }
-        let mut params = Params(vec![Param::Int(viewer)]); // $1, the viewer of POST_COLUMNS
-        let page = page_sql(dialect, query, term, dense, &mut params);
-        let sql = format!(
-            "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
-             ORDER BY page.sort_key DESC, page.id DESC"
-        );
-        let posts = bind_all!(sqlx::query_as::<_, Post>(&sql), params).fetch_all(&mut *conn).await?;
+        // One page of matching posts by the plan `dense` chooses, with every column of a `Post`.
+        macro_rules! page {
+            ($dense:expr) => {{
+                let mut params = Params(vec![Param::Int(viewer)]); // $1, the viewer of POST_COLUMNS
+                let page = page_sql(dialect, query, term, $dense, &mut params);
+                let sql = format!(
+                    "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id
+                     JOIN users u ON u.id = p.user_id ORDER BY page.sort_key DESC, page.id DESC"
+                );
+                bind_all!(sqlx::query_as::<_, Post>(&sql), params).fetch_all(&mut *conn).await?
+            }};
+        }
+        let posts = page!(dense);
+        // A walk that did not fill the page within its budget says nothing about the posts past it: the index,
+        // which has them all, gives the page instead.
+        let walked = dense && !(dialect == Dialect::Sqlite && query.sort == PostSort::Newest);
+        let posts = if walked && (posts.len() as i64) <= query.limit { page!(false) } else { posts };
         Found { posts, matches }
     }))
+}
+
+/// Folds what older instances write while they still run beside this one (a rolling upgrade).
+pub(super) async fn keep_folding(db: Db) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        if let Err(err) = backfill(&db).await {
+            tracing::warn!(error = %err, "folding posts for search failed; trying again later");
+        }
+    }
 }
 
 /// The folded copies a post's search columns hold.
@@ -249,8 +280,9 @@ pub fn folded(title: &str, body: &str) -> (String, String) {
     (fold(title), fold(body))
 }
 
-/// Folds the posts written before search had its own columns (migration 0007 leaves them NULL), a batch at a
-/// time, before the board serves. Each batch is one committed statement; a restart resumes where it stopped.
+/// Folds the posts written without their search columns (before migration 0007, or by an older instance during a
+/// rolling upgrade), a batch at a time, through the `posts_unfolded` index. Run before the board serves, then
+/// every half minute (`keep_folding`). A post folded or edited meanwhile is left alone.
 pub(super) async fn backfill(db: &Db) -> Result<(), sqlx::Error> {
     const BATCH: i64 = 500;
     let mut folded_posts = 0_u64;
@@ -267,13 +299,15 @@ pub(super) async fn backfill(db: &Db) -> Result<(), sqlx::Error> {
         for (id, title, body) in &rows {
             let (search_title, search_body) = folded(title, body);
             committed_write!(db, |conn| {
-                sqlx::query("UPDATE posts SET search_title = $1, search_body = $2 WHERE id = $3")
-                    .bind(&search_title)
-                    .bind(&search_body)
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map(|done| done.rows_affected())
+                sqlx::query(
+                    "UPDATE posts SET search_title = $1, search_body = $2 WHERE id = $3 AND search_title IS NULL",
+                )
+                .bind(&search_title)
+                .bind(&search_body)
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map(|done| done.rows_affected())
             })?;
         }
         folded_posts += rows.len() as u64;
@@ -339,7 +373,8 @@ mod tests {
         assert!(few.starts_with("WITH m AS MATERIALIZED (SELECT id FROM posts WHERE search_title LIKE $1"), "{few}");
         let mut params = Params(Vec::new());
         let many = page_sql(Dialect::Postgres, &newest, &term, true, &mut params);
-        assert!(many.starts_with("SELECT p.id AS id, p.id AS sort_key FROM posts p WHERE (strpos("), "{many}");
+        assert!(many.starts_with("SELECT p.id AS id, p.id AS sort_key FROM (SELECT p.id, p.upvotes"), "{many}");
+        assert!(many.contains("ORDER BY p.id DESC LIMIT 20000) p WHERE (strpos(p.search_title, $1) > 0"), "{many}");
         // SQLite's index returns its matches newest first by itself, whatever their number.
         let mut params = Params(Vec::new());
         let after = Some(Cursor::Newest { created_at: "t".into(), id: 99 });

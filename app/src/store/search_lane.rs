@@ -63,6 +63,10 @@ impl SearchLane {
             // Disabling a plan type inflates its cost estimate, which would otherwise trigger JIT compilation:
             // tens of milliseconds for a query that takes one.
             ("jit", "off"),
+            // sqlx prepares every statement; after five runs PostgreSQL may switch to a plan made without the
+            // search text, which cannot tell a rare word from a common one and was seen walking the whole
+            // primary key for a word in five posts.
+            ("plan_cache_mode", "force_custom_plan"),
         ]);
         let pool = PgPoolOptions::new()
             .max_connections(settings.connections)
