@@ -162,11 +162,14 @@ async fn both_plans_give_the_same_results_and_counting_stops_at_two_hundred() {
         search(&server, &alice, &format!("q=common&sort=top&limit=4&cursor={}", top_common.next_cursor.unwrap())).await;
     assert!(next.posts.iter().all(|p| p.upvotes == 0 && p.id < top_ids[3]), "the cursor continues the top order");
 
-    // Numbered pages reach 200 deep; past that the cursor goes on.
-    assert_eq!(search(&server, &alice, "q=common&limit=100&page=2").await.posts.len(), 100);
-    let too_deep = server.call("GET", "/posts?q=common&limit=100&page=3", Some(&alice), None).await;
-    assert_error(too_deep, 400, "Search results are numbered 200 deep; continue with the cursor or refine the search")
-        .await;
+    // Numbered pages reach 200 deep; past that a page is empty, and the cursor goes on.
+    let last_numbered = search(&server, &alice, "q=common&limit=100&page=2").await;
+    assert_eq!(last_numbered.posts.len(), 100);
+    let too_deep = search(&server, &alice, "q=common&limit=100&page=3").await;
+    assert_eq!((too_deep.posts.len(), too_deep.total, too_deep.next_cursor), (0, 200, None));
+    let cursor = last_numbered.next_cursor.unwrap();
+    let beyond = search(&server, &alice, &format!("q=common&limit=100&cursor={cursor}")).await;
+    assert_eq!(beyond.posts.len(), 100, "the cursor continues past the numbered pages");
 }
 
 #[tokio::test]

@@ -241,7 +241,10 @@ pub async fn search(db: &Db, viewer: i64, query: &FeedQuery, term: &SearchTerm) 
         } else {
             bind_all!(sqlx::query_scalar(&count), count_params).fetch_one(&mut *conn).await?
         };
-        if matches == 0 {
+        // Numbered pages reach as deep as the count does; past it a page is empty (the cursor goes further).
+        let numbered_too_deep =
+            query.after.is_none() && (query.page - 1).saturating_mul(query.limit) >= SEARCH_COUNT_MAX;
+        if matches == 0 || numbered_too_deep {
             return Ok(Found { posts: Vec::new(), matches });
         }
         // One page of matching posts by the plan `dense` chooses, with every column of a `Post`.

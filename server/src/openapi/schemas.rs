@@ -131,7 +131,7 @@ pub fn search() -> Object {
          over every post; shorter text (`go`, `c++`) is looked for among the {SEARCH_WINDOW} newest posts. \
          Results are newest first by when they were written (or by upvotes with `sort=top`), `total` counts at \
          most {SEARCH_COUNT_MAX} matches (then `total_is_lower_bound`), and numbered pages reach \
-         {SEARCH_COUNT_MAX} results deep (the cursor goes further). Searches run on their own few connections: \
+         {SEARCH_COUNT_MAX} results deep (a page past that is empty; the cursor goes further). Searches run on their own few connections: \
          when those and their queue are busy the answer is 503 with Retry-After, and each member may search \
          SEARCH_RATE_LIMIT times (default 120 a minute; then 429)."
     );
