@@ -2,10 +2,13 @@
 -- request from the seed's vocabulary, so that the searches spread over the index like real ones instead of
 -- asking one cached question. Configured from the environment, like scenario.lua:
 --   BENCH_WORDS                   the word list, one a line (bench/words.txt: the words `bulletin seed` writes
---                                 posts with, each in about 2% of the posts)
+--                                 posts with, each in about 1.7% of the posts)
 -- The Authorization header comes from wrk's -H. At the end, one JSON line with the figures bench/run.py keeps,
 -- as scenario.lua prints them, plus "refused": the answers 503, the server's documented way of shedding
 -- searches beyond what it can run (they count among "errors" and "http_errors" too, like any status >= 400).
+
+-- report.lua, beside this script, prints the figures.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
 
 local words_path = os.getenv("BENCH_WORDS") or error("search.lua needs BENCH_WORDS, the path of the word list")
 local path = wrk.path
@@ -51,13 +54,5 @@ function done(summary, latency, requests)
    for _, thread in ipairs(threads) do
       refused = refused + (thread:get("refused") or 0)
    end
-   -- errors.status counts answers of 400 and above; the rest are socket errors and timeouts.
-   local e = summary.errors
-   local socket_errors = e.connect + e.read + e.write + e.timeout
-   io.write(string.format(
-      'BENCH_JSON {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,' ..
-      '"max_ms":%.3f,"errors":%d,"http_errors":%d,"refused":%d}\n',
-      summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-      latency.max / 1000, socket_errors + e.status, e.status, refused))
+   bench_report(summary, latency, string.format(',"refused":%d', refused))
 end

@@ -6,7 +6,7 @@ use crate::components::page_states::{ErrorLine, ErrorState, LoadingSkeleton};
 use crate::components::{MembersOnly, PostCard};
 use crate::error::AppError;
 use crate::model::feed::{FeedQueryInput, PostSort};
-use crate::model::posts::{Post, PostPage};
+use crate::model::posts::{Highlight, Post, PostPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -98,13 +98,10 @@ fn Feed() -> impl IntoView {
         _ => None,
     });
 
+    // The listed posts, each with where it matched the search (its page's highlight for it, if any).
     let posts = move || {
-        let mut posts: Vec<Post> = match first() {
-            Some(Ok(page)) => page.posts,
-            _ => Vec::new(),
-        };
-        posts.extend(more_pages().into_iter().flat_map(|page| page.posts));
-        posts
+        let pages = first().and_then(Result::ok).into_iter().chain(more_pages());
+        pages.flat_map(with_highlights).collect::<Vec<_>>()
     };
     // The newest answer speaks for the listing: how many posts match, and where to continue.
     let latest = move |read: fn(&PostPage) -> Option<String>| {
@@ -119,11 +116,6 @@ fn Feed() -> impl IntoView {
                 (n, false) => format!("{n} posts"),
             })
         })
-    };
-    // Where each listed post matched the search, from whichever page brought it.
-    let highlight_of = move |id: i64| {
-        let in_page = |page: &PostPage| page.highlights.iter().find(|h| h.post_id == id).cloned();
-        first().and_then(|page| page.ok()).as_ref().and_then(in_page).or_else(|| more_pages().iter().find_map(in_page))
     };
 
     // Debounce: copy the typed text into `search` once typing pauses.
@@ -168,9 +160,9 @@ fn Feed() -> impl IntoView {
         }
         Some(Ok(_)) => view! {
             <ul class="post-list" aria-label="Posts">
-                <For each=posts key=|post| post.id let:post>
-                    <li><PostCard highlight=highlight_of(post.id) post/></li>
-                </For>
+                <For each=posts key=|(post, _)| post.id children=|(post, highlight)| {
+                    view! { <li><PostCard highlight post/></li> }
+                }/>
             </ul>
         }
         .into_any(),
@@ -211,6 +203,15 @@ fn Feed() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The posts of `page`, each paired with its highlight.
+fn with_highlights(page: PostPage) -> impl Iterator<Item = (Post, Option<Highlight>)> {
+    let PostPage { posts, highlights, .. } = page;
+    posts.into_iter().map(move |post| {
+        let highlight = highlights.iter().find(|h| h.post_id == post.id).cloned();
+        (post, highlight)
+    })
 }
 
 #[cfg(test)]

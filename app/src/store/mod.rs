@@ -174,7 +174,7 @@ impl Db {
             Some(Dialect::Postgres) => {
                 let pool = open_postgres(url, settings).await?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
-                let lane = SearchLane::postgres(url, settings.search).await?;
+                let lane = SearchLane::postgres(url, settings.search)?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
                 let db = Db { backend: Backend::Postgres(pool), lane, reserve: None };
                 search::backfill(&db).await?;

@@ -53,7 +53,7 @@ impl SearchLane {
 
     /// The lane's pool on PostgreSQL: every statement on it is cancelled by the server after `time_limit`
     /// (SQLSTATE 57014, answered 503), whether or not this process is still waiting for it.
-    pub(super) async fn postgres(url: &str, settings: SearchLaneSettings) -> Result<SearchLane, sqlx::Error> {
+    pub(super) fn postgres(url: &str, settings: SearchLaneSettings) -> Result<SearchLane, sqlx::Error> {
         let time_limit_ms = settings.time_limit.as_millis().to_string();
         let options = PgConnectOptions::from_str(url)?.application_name("bulletin-search").options([
             ("statement_timeout", time_limit_ms.as_str()),
