@@ -57,16 +57,16 @@ pub async fn build_state(config: &Config) -> Result<Board, String> {
         }
     });
     Ok(Board {
-        db,
         passwords,
         tokens,
-        auth_attempts: AttemptLimiter::new(config.auth_rate_limit),
-        login_successes: AttemptLimiter::new(config.login_success_limit),
-        login_failures: AttemptLimiter::new(config.login_failure_limit),
+        auth_attempts: AttemptLimiter::on(&db, "auth", config.auth_rate_limit),
+        login_successes: AttemptLimiter::on(&db, "login_successes", config.login_success_limit),
+        login_failures: AttemptLimiter::on(&db, "login_failures", config.login_failure_limit),
         devices: DeviceKeys::new(secret.as_bytes()),
-        write_limits: WriteLimiters::new(config.write_limits),
+        write_limits: WriteLimiters::on(&db, config.write_limits),
         member_tokens: MemberTokensCache::new(MEMBER_TOKENS_TTL),
         session_max_seconds: config.session_max_seconds,
+        db, // last: the limiters above were made on it
     })
 }
 

@@ -55,7 +55,7 @@ pub async fn run(config: &Config, args: &SeedArgs) -> Result<(), String> {
         plan.members,
         plan.posts,
         plan.comments + plan.comments_on_first_post,
-        plan.upvotes.min(plan.members * plan.posts),
+        app::store::seed::distinct_upvotes(&plan),
         started.elapsed().as_secs_f64()
     );
     Ok(())

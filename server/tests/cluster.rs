@@ -95,11 +95,13 @@ async fn post_json(http: &Client, url: String, token: Option<&str>, body: Value)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
+async fn cluster_of_three_behind_nginx_shares_tokens_writes_uniqueness_and_limits() {
     let database = TestDatabase::fresh_postgres().await;
     let url = database.url();
+    // Every instance with the same limits, which the database counts (see the end).
+    let limits = [("AUTH_RATE_LIMIT", "30/600"), ("LOGIN_FAILURE_LIMIT", "5/600")];
     // Started together: their migrations race, and must not trip over each other.
-    let instances = join_all((0..3).map(|_| Bulletin::start(&url, &[]))).await;
+    let instances = join_all((0..3).map(|_| Bulletin::start(&url, &limits))).await;
     let balancer = Balancer::start(&instances).await;
     let http = Client::new();
     let [a, b, c] = [&instances[0], &instances[1], &instances[2]].map(|i| i.base.clone());
@@ -172,4 +174,26 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_and_uniqueness() {
     }
     assert!(created.is_subset(&listed), "every post created through the balancer is listed");
     assert_eq!(listed.len(), 301);
+
+    // One limit for the cluster. 21 registrations so far from this address (alice and the 20 racers), of 30.
+    // Five failed logins for alice, round-robin: the sixth is refused on the third instance, which has seen two.
+    let wrong = || json!({"username": "alice", "password": "wrong password"});
+    for (n, base) in [&a, &b, &c, &a, &b].into_iter().enumerate() {
+        let response = post_json(&http, format!("{base}/auth/login"), None, wrong()).await;
+        assert_eq!(response.status(), 401, "failed login {} through {base}", n + 1);
+    }
+    let locked = post_json(&http, format!("{c}/auth/login"), None, wrong()).await;
+    assert_eq!(locked.status(), 429, "LOGIN_FAILURE_LIMIT=5 counted over the three instances");
+    // Attempts 27 to 30 of the address (the locked login did not spend one), then none, on every instance.
+    for n in 0..4 {
+        let body = json!({"username": format!("late_{n}"), "password": "long enough"});
+        let response = post_json(&http, format!("{}/auth/register", bases[n % 3]), None, body).await;
+        assert_eq!(response.status(), 201, "registration {n} of the last four");
+    }
+    for base in bases.into_iter().chain([&lb]) {
+        let body = json!({"username": "one_too_many", "password": "long enough"});
+        let response = post_json(&http, format!("{base}/auth/register"), None, body).await;
+        assert_eq!(response.status(), 429, "AUTH_RATE_LIMIT=30 counted over the three instances ({base})");
+        assert!(response.headers().contains_key("retry-after"));
+    }
 }

@@ -12,7 +12,7 @@ pub mod write_limits;
 pub use device::DeviceKeys;
 pub use member_tokens::{MEMBER_TOKENS_TTL, MemberTokens, MemberTokensCache};
 pub use password::PasswordHasher;
-pub use rate_limit::{AttemptLimiter, RateLimit};
+pub use rate_limit::{AttemptLimiter, LimitKey, RateLimit};
 pub use token::{Claims, Grant, TokenKeys};
 pub use write_limits::{WriteLimiters, WriteLimits};
 

@@ -1,9 +1,13 @@
-//! A fixed-window attempt limiter, keyed by client address (register and login) or by what failed logins are
-//! counted against (a username, a trusted device, a member changing their password).
+//! A fixed-window attempt limiter, keyed by client address (register and login), by what failed logins are
+//! counted against (a username, a trusted device, a member changing their password) or by member (writes and
+//! searches).
 //!
-//! It lives in process memory: with several instances each keeps its own count (see docs/deploy.md).
+//! Where the counts live follows the database: with PostgreSQL, which several instances may share, in the
+//! database (`store::attempt_windows`), so a client gets the documented attempts whichever instance answers; with
+//! SQLite, whose board is one instance, in this process's memory.
 
 use crate::error::AppError;
+use crate::store::{Db, attempt_windows};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -33,6 +37,25 @@ impl FromStr for RateLimit {
     }
 }
 
+/// What a limiter counts by. `shared_key` is how the key is stored in the database's table, where every
+/// limiter's keys are text: distinct keys must give distinct text.
+pub trait LimitKey: Hash + Eq + Clone {
+    fn shared_key(&self) -> String;
+}
+
+impl LimitKey for IpAddr {
+    fn shared_key(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A member's id.
+impl LimitKey for i64 {
+    fn shared_key(&self) -> String {
+        self.to_string()
+    }
+}
+
 struct Window {
     started: Instant,
     attempts: u32,
@@ -44,44 +67,94 @@ const PRUNE_AT: usize = 10_000;
 #[derive(Clone)]
 pub struct AttemptLimiter<K = IpAddr> {
     limit: Option<RateLimit>,
-    windows: Arc<Mutex<HashMap<K, Window>>>,
+    counts: Counts<K>,
 }
 
-impl<K: Hash + Eq> AttemptLimiter<K> {
-    /// `None` disables limiting.
+#[derive(Clone)]
+enum Counts<K> {
+    /// This process's memory: the only instance (SQLite).
+    Memory(Arc<Mutex<HashMap<K, Window>>>),
+    /// The database's attempt windows, under this limiter's name: every instance (PostgreSQL).
+    Shared { pool: sqlx::PgPool, name: &'static str },
+}
+
+impl<K: LimitKey> AttemptLimiter<K> {
+    /// A limiter counting in this process's memory. `None` disables limiting.
     pub fn new(limit: Option<RateLimit>) -> Self {
-        AttemptLimiter { limit, windows: Arc::default() }
+        AttemptLimiter { limit, counts: Counts::Memory(Arc::default()) }
     }
 
-    /// Counts one attempt for `key`; past the limit, says how many seconds until the window resets.
-    pub fn attempt(&self, key: K) -> Result<(), AppError> {
-        self.attempt_at(key, Instant::now(), true)
-    }
-
-    /// Whether `key` is past its limit, without counting an attempt (for limits that count failures only).
-    pub fn check(&self, key: K) -> Result<(), AppError> {
-        self.attempt_at(key, Instant::now(), false)
-    }
-
-    /// Gives back one attempt counted for `key` in its current window (an attempt that turned out not to be one
-    /// this limit is about, such as a successful login against a budget for failures).
-    pub fn refund(&self, key: &K) {
-        if let Some(window) = self.lock().get_mut(key) {
-            window.attempts = window.attempts.saturating_sub(1);
+    /// A limiter counting where every instance on `db` sees the same count: in the database if several
+    /// instances can share it (PostgreSQL), else in memory. `name` keeps its keys apart from other limiters'.
+    pub fn on(db: &Db, name: &'static str, limit: Option<RateLimit>) -> Self {
+        match db.shared_postgres() {
+            Some(pool) => AttemptLimiter { limit, counts: Counts::Shared { pool: pool.clone(), name } },
+            None => AttemptLimiter::new(limit),
         }
     }
 
-    /// Forgets `key`'s count (a successful login clears its name's failures).
-    pub fn forget(&self, key: &K) {
-        self.lock().remove(key);
+    /// Counts one attempt for `key`; past the limit, says how many seconds until the window resets. A shared
+    /// limiter that cannot reach its database refuses the attempt (503).
+    pub async fn attempt(&self, key: K) -> Result<(), AppError> {
+        self.decide(key, true).await
+    }
+
+    /// Whether `key` is past its limit, without counting an attempt (for limits that count failures only).
+    pub async fn check(&self, key: K) -> Result<(), AppError> {
+        self.decide(key, false).await
+    }
+
+    /// Gives back one attempt counted for `key` in its current window (an attempt that turned out not to be one
+    /// this limit is about, such as a successful login against a budget for failures). Best effort: a refund the
+    /// database did not take leaves the count higher, never lower.
+    pub async fn refund(&self, key: &K) {
+        match &self.counts {
+            Counts::Memory(_) => {
+                if let Some(window) = self.lock().get_mut(key) {
+                    window.attempts = window.attempts.saturating_sub(1);
+                }
+            }
+            Counts::Shared { pool, name } => {
+                let _ = attempt_windows::refund(pool, name, &key.shared_key()).await;
+            }
+        }
+    }
+
+    /// Forgets `key`'s count (a successful login clears its name's failures). Best effort, like `refund`.
+    pub async fn forget(&self, key: &K) {
+        match &self.counts {
+            Counts::Memory(_) => {
+                self.lock().remove(key);
+            }
+            Counts::Shared { pool, name } => {
+                let _ = attempt_windows::forget(pool, name, &key.shared_key()).await;
+            }
+        }
+    }
+
+    async fn decide(&self, key: K, count: bool) -> Result<(), AppError> {
+        let Some(limit) = self.limit else { return Ok(()) };
+        let verdict = match &self.counts {
+            Counts::Memory(_) => self.decide_in_memory(key, limit, Instant::now(), count),
+            Counts::Shared { pool, name } => {
+                let key = key.shared_key();
+                if count {
+                    attempt_windows::attempt(pool, name, &key, limit.attempts, limit.window).await?
+                } else {
+                    attempt_windows::check(pool, name, &key, limit.attempts).await?
+                }
+            }
+        };
+        verdict.map_err(AppError::RateLimited)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Window>> {
-        self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let Counts::Memory(windows) = &self.counts else { unreachable!("only memory limiters lock") };
+        windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn attempt_at(&self, key: K, now: Instant, count: bool) -> Result<(), AppError> {
-        let Some(limit) = self.limit else { return Ok(()) };
+    /// The memory limiter's decision at `now`: `Err(seconds until the window resets)` past the limit.
+    fn decide_in_memory(&self, key: K, limit: RateLimit, now: Instant, count: bool) -> attempt_windows::Verdict {
         let mut windows = self.lock();
         if windows.len() >= PRUNE_AT {
             windows.retain(|_, w| now.duration_since(w.started) < limit.window);
@@ -92,7 +165,7 @@ impl<K: Hash + Eq> AttemptLimiter<K> {
         }
         if window.attempts >= limit.attempts {
             let remaining = limit.window.saturating_sub(now.duration_since(window.started));
-            return Err(AppError::RateLimited(remaining.as_secs().max(1)));
+            return Err(remaining.as_secs().max(1));
         }
         if count {
             window.attempts += 1;
@@ -116,54 +189,58 @@ mod tests {
         }
     }
 
+    fn limit(text: &str) -> RateLimit {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn attempts_past_the_limit_are_refused_with_the_wait() {
-        let limiter = AttemptLimiter::new(Some("2/60".parse().unwrap()));
+        let limiter = AttemptLimiter::new(Some(limit("2/60")));
         let start = Instant::now();
-        assert!(limiter.attempt_at(IP, start, true).is_ok());
-        assert!(limiter.attempt_at(IP, start, true).is_ok());
-        assert_eq!(limiter.attempt_at(IP, start + Duration::from_secs(20), true), Err(AppError::RateLimited(40)));
-        assert!(limiter.attempt_at(OTHER, start, true).is_ok(), "each client has its own count");
+        assert!(limiter.decide_in_memory(IP, limit("2/60"), start, true).is_ok());
+        assert!(limiter.decide_in_memory(IP, limit("2/60"), start, true).is_ok());
+        assert_eq!(limiter.decide_in_memory(IP, limit("2/60"), start + Duration::from_secs(20), true), Err(40));
+        assert!(limiter.decide_in_memory(OTHER, limit("2/60"), start, true).is_ok(), "each client has its own count");
     }
 
     #[test]
     fn a_new_window_starts_fresh() {
-        let limiter = AttemptLimiter::new(Some("1/60".parse().unwrap()));
+        let limiter = AttemptLimiter::new(Some(limit("1/60")));
         let start = Instant::now();
-        assert!(limiter.attempt_at(IP, start, true).is_ok());
-        assert!(limiter.attempt_at(IP, start + Duration::from_secs(59), true).is_err());
-        assert!(limiter.attempt_at(IP, start + Duration::from_secs(60), true).is_ok());
+        assert!(limiter.decide_in_memory(IP, limit("1/60"), start, true).is_ok());
+        assert!(limiter.decide_in_memory(IP, limit("1/60"), start + Duration::from_secs(59), true).is_err());
+        assert!(limiter.decide_in_memory(IP, limit("1/60"), start + Duration::from_secs(60), true).is_ok());
     }
 
-    #[test]
-    fn checking_does_not_count_and_forgetting_clears() {
-        let limiter = AttemptLimiter::<String>::new(Some("2/60".parse().unwrap()));
+    #[tokio::test]
+    async fn checking_does_not_count_and_forgetting_clears() {
+        let limiter = AttemptLimiter::<i64>::new(Some(limit("2/60")));
         for _ in 0..5 {
-            assert!(limiter.check("alice".into()).is_ok(), "checks alone never reach the limit");
+            assert!(limiter.check(7).await.is_ok(), "checks alone never reach the limit");
         }
-        assert!(limiter.attempt("alice".into()).is_ok());
-        assert!(limiter.attempt("alice".into()).is_ok());
-        assert!(limiter.check("alice".into()).is_err(), "two failures reach the limit");
-        limiter.forget(&"alice".to_owned());
-        assert!(limiter.check("alice".into()).is_ok());
+        assert!(limiter.attempt(7).await.is_ok());
+        assert!(limiter.attempt(7).await.is_ok());
+        assert!(limiter.check(7).await.is_err(), "two failures reach the limit");
+        limiter.forget(&7).await;
+        assert!(limiter.check(7).await.is_ok());
     }
 
-    #[test]
-    fn a_refunded_attempt_is_available_again() {
-        let limiter = AttemptLimiter::new(Some("1/60".parse().unwrap()));
-        assert!(limiter.attempt(IP).is_ok());
-        assert!(limiter.attempt(IP).is_err());
-        limiter.refund(&IP);
-        assert!(limiter.attempt(IP).is_ok());
-        limiter.refund(&OTHER); // nothing counted: nothing to give back
-        assert!(limiter.attempt(OTHER).is_ok());
+    #[tokio::test]
+    async fn a_refunded_attempt_is_available_again() {
+        let limiter = AttemptLimiter::new(Some(limit("1/60")));
+        assert!(limiter.attempt(IP).await.is_ok());
+        assert!(matches!(limiter.attempt(IP).await, Err(AppError::RateLimited(_))));
+        limiter.refund(&IP).await;
+        assert!(limiter.attempt(IP).await.is_ok());
+        limiter.refund(&OTHER).await; // nothing counted: nothing to give back
+        assert!(limiter.attempt(OTHER).await.is_ok());
     }
 
-    #[test]
-    fn no_limit_allows_everything() {
+    #[tokio::test]
+    async fn no_limit_allows_everything() {
         let limiter = AttemptLimiter::<IpAddr>::new(None);
         for _ in 0..1000 {
-            assert!(limiter.attempt(IP).is_ok());
+            assert!(limiter.attempt(IP).await.is_ok());
         }
     }
 }

@@ -2,6 +2,7 @@
 //! in a fixed window. Without it a single account could grow the database at the speed of the disk.
 
 use super::{AttemptLimiter, RateLimit};
+use crate::store::Db;
 
 /// The configured limits (`None`: that kind of write is not limited).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct WriteLimits {
     pub searches: Option<RateLimit>,
 }
 
-/// One limiter per kind of write, keyed by user id.
+/// One limiter per kind of write, keyed by user id, counting where every instance on the database sees it.
 #[derive(Clone)]
 pub struct WriteLimiters {
     pub posts: AttemptLimiter<i64>,
@@ -28,13 +29,13 @@ pub struct WriteLimiters {
 }
 
 impl WriteLimiters {
-    pub fn new(limits: WriteLimits) -> Self {
+    pub fn on(db: &Db, limits: WriteLimits) -> Self {
         WriteLimiters {
-            posts: AttemptLimiter::new(limits.posts),
-            comments: AttemptLimiter::new(limits.comments),
-            upvotes: AttemptLimiter::new(limits.upvotes),
-            profile: AttemptLimiter::new(limits.profile),
-            searches: AttemptLimiter::new(limits.searches),
+            posts: AttemptLimiter::on(db, "posts", limits.posts),
+            comments: AttemptLimiter::on(db, "comments", limits.comments),
+            upvotes: AttemptLimiter::on(db, "upvotes", limits.upvotes),
+            profile: AttemptLimiter::on(db, "profile", limits.profile),
+            searches: AttemptLimiter::on(db, "searches", limits.searches),
         }
     }
 }

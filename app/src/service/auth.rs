@@ -18,7 +18,7 @@ use std::net::IpAddr;
 
 impl Board {
     pub async fn register(&self, client: IpAddr, input: CredentialsInput) -> Result<AuthToken, AppError> {
-        self.auth_attempts.attempt(client)?;
+        self.auth_attempts.attempt(client).await?;
         let credentials = validate_registration(&input)?;
         common_passwords::refuse_common(&credentials.password)?;
         let hash = self.passwords.hash(&credentials.password).await?;
@@ -41,8 +41,8 @@ impl Board {
         device_token: Option<&str>,
         input: CredentialsInput,
     ) -> Result<AuthToken, AppError> {
-        self.auth_attempts.check(client)?;
-        self.login_successes.check(client)?;
+        self.auth_attempts.check(client).await?;
+        self.login_successes.check(client).await?;
         let credentials = validate_login(&input)?;
         let device = device_token.and_then(|token| self.devices.device_for(token.trim(), &credentials.username));
         let trusted_device = device.is_some();
@@ -50,16 +50,16 @@ impl Board {
             Some(device) => FailureKey::Device(device),
             None => FailureKey::Name(credentials.username.to_ascii_lowercase()),
         };
-        self.login_failures.check(budget.clone())?;
-        self.auth_attempts.attempt(client)?;
+        self.login_failures.check(budget.clone()).await?;
+        self.auth_attempts.attempt(client).await?;
         let user = users::find_credentials(&self.db, &credentials.username).await?;
         let hash = user.as_ref().map(|u| u.password_hash.as_str());
         let verified = self.verify_counted(budget, &credentials.password, hash).await?;
         match user {
             Some(user) if verified => {
-                self.auth_attempts.refund(&client);
+                self.auth_attempts.refund(&client).await;
                 // Counting may reach the allowance; this login still succeeds, the next one is refused.
-                let _ = self.login_successes.attempt(client);
+                let _ = self.login_successes.attempt(client).await;
                 tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
                 self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };
@@ -96,10 +96,10 @@ impl Board {
     async fn verify_counted(&self, budget: FailureKey, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
         // Counted before the (slow) check, not after: guesses sent in parallel cannot all pass a check that
         // none of them has counted yet. A success then clears the count.
-        self.login_failures.attempt(budget.clone())?;
+        self.login_failures.attempt(budget.clone()).await?;
         let verified = self.passwords.verify(password, hash).await? && hash.is_some();
         if verified {
-            self.login_failures.forget(&budget);
+            self.login_failures.forget(&budget).await;
         }
         Ok(verified)
     }
@@ -256,4 +256,15 @@ pub enum FailureKey {
     Device(String),
     /// Current-password checks of one member's password change.
     PasswordChange(i64),
+}
+
+impl crate::security::LimitKey for FailureKey {
+    /// A prefix per kind, so a name, a device and a member id never share a count.
+    fn shared_key(&self) -> String {
+        match self {
+            FailureKey::Name(name) => format!("name:{name}"),
+            FailureKey::Device(device) => format!("device:{device}"),
+            FailureKey::PasswordChange(user_id) => format!("password:{user_id}"),
+        }
+    }
 }

@@ -18,7 +18,7 @@ impl Board {
 
     pub async fn add_comment(&self, author: &Member, post_id: i64, input: &CommentInput) -> Result<Comment, AppError> {
         let body = rules::validate_comment(input)?;
-        self.write_limits.comments.attempt(author.user_id)?;
+        self.write_limits.comments.attempt(author.user_id).await?;
         let id = comments::insert(&self.db, author.user_id, post_id, &body)
             .await?
             .ok_or_else(|| AppError::NotFound(POST_NOT_FOUND.into()))?;

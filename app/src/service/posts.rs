@@ -35,13 +35,13 @@ impl Board {
         let Some(text) = &query.search else {
             // A deep numbered page costs what a search does, and runs where searches do: it counts as one.
             if posts::is_deep(&query) {
-                self.write_limits.searches.attempt(viewer.user_id)?;
+                self.write_limits.searches.attempt(viewer.user_id).await?;
             }
             let posts = posts::list(&self.db, viewer.user_id, &query).await?;
             let total = posts::count(&self.db).await?;
             return Ok(page_of(&query, posts, total, false, Vec::new()));
         };
-        self.write_limits.searches.attempt(viewer.user_id)?;
+        self.write_limits.searches.attempt(viewer.user_id).await?;
         let term = SearchTerm::new(text);
         let found = search::search(&self.db, viewer.user_id, &query, &term).await?;
         let highlights = found.posts.iter().take(query.limit as usize);
@@ -58,14 +58,14 @@ impl Board {
 
     pub async fn create_post(&self, author: &Member, input: &NewPostInput) -> Result<Post, AppError> {
         let post = rules::validate_new_post(input)?;
-        self.write_limits.posts.attempt(author.user_id)?;
+        self.write_limits.posts.attempt(author.user_id).await?;
         let id = posts::insert(&self.db, author.user_id, &post).await?;
         posts::find(&self.db, author.user_id, id).await?.ok_or_else(post_not_found)
     }
 
     pub async fn update_post(&self, author: &Member, post_id: i64, input: &PostPatchInput) -> Result<Post, AppError> {
         let patch = rules::validate_post_patch(input)?;
-        self.write_limits.posts.attempt(author.user_id)?;
+        self.write_limits.posts.attempt(author.user_id).await?;
         if !posts::update_own(&self.db, author.user_id, post_id, &patch).await? {
             return Err(self.refusal(author, post_id, rules::NOT_YOUR_POST_EDIT).await);
         }
@@ -81,7 +81,7 @@ impl Board {
     }
 
     pub async fn upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
-        self.write_limits.upvotes.attempt(member.user_id)?;
+        self.write_limits.upvotes.attempt(member.user_id).await?;
         if !upvotes::add(&self.db, member.user_id, post_id).await? {
             return Err(post_not_found());
         }
@@ -89,7 +89,7 @@ impl Board {
     }
 
     pub async fn remove_upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
-        self.write_limits.upvotes.attempt(member.user_id)?;
+        self.write_limits.upvotes.attempt(member.user_id).await?;
         upvotes::remove(&self.db, member.user_id, post_id).await?;
         self.upvote_state(member, post_id).await
     }

@@ -16,7 +16,7 @@ impl Board {
 
     pub async fn update_bio(&self, member: &Member, input: &BioInput) -> Result<Profile, AppError> {
         let bio = validate_bio(input)?;
-        self.write_limits.profile.attempt(member.user_id)?;
+        self.write_limits.profile.attempt(member.user_id).await?;
         users::set_bio(&self.db, member.user_id, &bio).await?;
         self.get_profile(member, member.user_id).await
     }

@@ -5,6 +5,7 @@
 //! both drivers understand; `on_pool!` runs the same query code against whichever pool is open. The few places
 //! where the SQL dialects differ are spelled out beside each other in the module that needs them.
 
+pub(crate) mod attempt_windows;
 pub mod comments;
 mod errors;
 pub mod posts;
@@ -176,6 +177,7 @@ impl Db {
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 let lane = SearchLane::postgres(url, settings.search)?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
+                tokio::spawn(attempt_windows::prune_ended(pool.clone(), Duration::from_secs(60)));
                 let db = Db { backend: Backend::Postgres(pool), lane, reserve: None };
                 search::backfill(&db).await?;
                 tokio::spawn(search::keep_folding(db.clone()));
@@ -193,6 +195,15 @@ impl Db {
 
     pub(crate) fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// The pool of a database several instances may share (PostgreSQL's), where counts that must hold across
+    /// instances are kept; `None` for SQLite, whose board is one process.
+    pub(crate) fn shared_postgres(&self) -> Option<&PgPool> {
+        match &self.backend {
+            Backend::Postgres(pool) => Some(pool),
+            Backend::Sqlite { .. } => None,
+        }
     }
 
     pub(crate) fn lane(&self) -> &SearchLane {

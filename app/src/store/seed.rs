@@ -83,9 +83,19 @@ pub struct SeedPlan {
     pub password_hash: String,
 }
 
+/// How many upvote rows a plan makes: as many as asked, but no more than the distinct (member, post) pairs the
+/// seed's pattern reaches, lcm(members, posts) of them (see `statements`).
+pub fn distinct_upvotes(plan: &SeedPlan) -> i64 {
+    fn gcd(a: i64, b: i64) -> i64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let (members, posts) = (plan.members.max(1), plan.posts.max(1));
+    plan.upvotes.max(0).min(members / gcd(members, posts) * posts)
+}
+
 /// The statements of a seed, in order. `$1` is the password hash; counts are inlined (they are numbers).
 fn statements(plan: &SeedPlan, dialect: Dialect) -> Vec<String> {
-    let SeedPlan { members, posts, comments_on_first_post, comments, upvotes, .. } = *plan;
+    let SeedPlan { members, posts, comments_on_first_post, comments, .. } = *plan;
     // Rows 1..=n of a number series, and a timestamp i seconds after 2020-01-01 in the stored text format.
     let series = |n: i64| match dialect {
         Dialect::Sqlite => format!("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) "),
@@ -102,6 +112,16 @@ fn statements(plan: &SeedPlan, dialect: Dialect) -> Vec<String> {
         Dialect::Sqlite => "LIMIT -1 OFFSET 0", // SQLite takes an OFFSET only after a LIMIT; -1 is none
         Dialect::Postgres => "OFFSET 0",
     };
+    let distinct_upvotes = distinct_upvotes(plan);
+    // PostgreSQL: each post is written with the number of upvotes it is about to get, which is known in advance:
+    // of upvotes 0..distinct_upvotes, post s.i gets those with i mod posts = s.i - 1.
+    let (upvotes_column, upvotes_value) = match dialect {
+        Dialect::Sqlite => (String::new(), String::new()),
+        Dialect::Postgres => (
+            ", upvotes".to_owned(),
+            format!(", {} + CASE WHEN p.n <= {} THEN 1 ELSE 0 END", distinct_upvotes / posts, distinct_upvotes % posts),
+        ),
+    };
     let mut sql = vec![
         format!(
             // The skeleton as `username_skeleton` computes it for `member_<digits>`: 1 -> l, 0 -> o.
@@ -117,9 +137,9 @@ fn statements(plan: &SeedPlan, dialect: Dialect) -> Vec<String> {
         // computes each text once: its OFFSET keeps either database from merging it into the outer SELECT, which
         // would build the text twice, once for each column that names it.
         format!(
-            "{}INSERT INTO posts (user_id, title, body, search_title, search_body, created_at, updated_at)
-             SELECT p.user_id, p.title, p.body, lower(p.title), lower(p.body), p.created_at, p.created_at
-             FROM (SELECT 1 + (s.i % {members}) AS user_id, 'Post ' || s.i || ': ' || {title} AS title,
+            "{}INSERT INTO posts (user_id, title, body, search_title, search_body, created_at, updated_at{upvotes_column})
+             SELECT p.user_id, p.title, p.body, lower(p.title), lower(p.body), p.created_at, p.created_at{upvotes_value}
+             FROM (SELECT s.i AS n, 1 + (s.i % {members}) AS user_id, 'Post ' || s.i || ': ' || {title} AS title,
                           {body} || '.' AS body, {stamp} AS created_at
                    FROM s {fence}) AS p",
             series(posts),
@@ -137,25 +157,23 @@ fn statements(plan: &SeedPlan, dialect: Dialect) -> Vec<String> {
             series(comments)
         ),
     ];
-    // Member m upvotes posts m, m + members, m + 2·members, …: distinct pairs, counters kept by the triggers.
-    if upvotes > 0 {
+    // Upvote i (from 0) is member 1 + i mod members's vote for post 1 + i mod posts. Two upvotes are the same pair
+    // exactly when their i differ by a multiple of lcm(members, posts), so the first `distinct_upvotes` are every
+    // pair the seed can make, each once, and no insert has to look for a conflict.
+    if distinct_upvotes > 0 {
         let insert = format!(
-            "{}INSERT INTO post_upvotes (user_id, post_id)
-             SELECT 1 + ((s.i - 1) % {members}), 1 + ((s.i - 1) % {posts}) FROM s
-             WHERE true ON CONFLICT DO NOTHING", // WHERE true: else SQLite reads ON as a join condition
-            series(upvotes.min(members * posts))
+            "{}INSERT INTO post_upvotes (user_id, post_id) SELECT 1 + ((s.i - 1) % {members}), 1 + ((s.i - 1) % {posts}) FROM s",
+            series(distinct_upvotes)
         );
         match dialect {
             Dialect::Sqlite => sql.push(insert),
             // PostgreSQL's counter trigger is a function call and a rewrite of the post per upvote (25 s of a
-            // million-post seed); one counting pass after the rows does the same in a few seconds. Inside the
-            // seed's transaction, so the trigger is back before anyone else can write.
+            // million-post seed). The posts were written with their counts instead (`upvotes_value`), so the
+            // trigger is off for these rows: inside the seed's transaction, so it is back before anyone else can
+            // write.
             Dialect::Postgres => sql.extend([
                 "ALTER TABLE post_upvotes DISABLE TRIGGER post_upvotes_count".to_owned(),
                 insert,
-                "UPDATE posts p SET upvotes = v.n
-                 FROM (SELECT post_id, COUNT(*) AS n FROM post_upvotes GROUP BY post_id) v WHERE p.id = v.post_id"
-                    .to_owned(),
                 "ALTER TABLE post_upvotes ENABLE TRIGGER post_upvotes_count".to_owned(),
             ]),
         }
@@ -175,34 +193,45 @@ pub async fn seed(db: &Db, plan: &SeedPlan) -> Result<(), String> {
         if existing > 0 {
             return Err(format!("refusing to seed: the database already has {existing} members"));
         }
-        // PostgreSQL updates an index entry by entry: for each row inserted, and again for each upvote, which
-        // rewrites its post's row. With the indexes of the seeded tables built once over the finished rows instead
-        // (in this transaction, so a failed seed leaves them as they were), a million posts took 120 s to seed
-        // instead of 160, and the GIN indexes come out without a pending list for the first searches to read.
-        // Every index the migrations made on those tables, exactly as they made them, except the ones behind a
-        // primary key or unique constraint, which the inserts rely on.
-        let rebuilt_indexes: Vec<(String, String)> = if db.dialect() == Dialect::Postgres {
+        // PostgreSQL updates an index entry by entry, and checks each row's foreign keys with a query of its own
+        // (locking the row it points to). With the indexes and foreign keys of the seeded tables set aside and
+        // made again over the finished rows instead, each is one pass: a sort per index, one join per foreign
+        // key. All in this transaction, so a failed seed leaves the schema as it was; the GIN indexes also come
+        // out without a pending list for the first searches to read. What is set aside is exactly what the
+        // migrations made, except the indexes behind a primary key or unique constraint, which the inserts rely
+        // on; foreign keys are made again last, as their check reads the finished tables.
+        let set_aside: Vec<(String, String)> = if db.dialect() == Dialect::Postgres {
             sqlx::query_as(
-                "SELECT format('DROP INDEX %I.%I', schemaname, indexname), indexdef FROM pg_indexes
+                "SELECT format('DROP INDEX %I.%I', schemaname, indexname), indexdef, 1 AS step FROM pg_indexes
                  WHERE schemaname = current_schema() AND tablename IN ('posts', 'comments', 'post_upvotes')
-                   AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))",
+                   AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))
+                 UNION ALL
+                 SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),
+                        format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,
+                               pg_get_constraintdef(oid)), 2 FROM pg_constraint
+                 WHERE contype = 'f' AND conrelid IN ('posts'::regclass, 'comments'::regclass,
+                                                      'post_upvotes'::regclass)
+                 ORDER BY step",
             )
             .fetch_all(&mut *tx)
             .await
             .map_err(fail)?
+            .into_iter()
+            .map(|(drop, create, _): (String, String, i32)| (drop, create))
+            .collect()
         } else {
             Vec::new()
         };
-        for (drop_index, _) in &rebuilt_indexes {
-            (&mut *tx).execute(drop_index.as_str()).await.map_err(fail)?;
+        for (set_aside, _) in &set_aside {
+            (&mut *tx).execute(set_aside.as_str()).await.map_err(fail)?;
         }
         for statement in statements(plan, db.dialect()) {
             let query = sqlx::query(&statement);
             let query = if statement.contains("$1") { query.bind(&plan.password_hash) } else { query };
             (&mut *tx).execute(query).await.map_err(fail)?;
         }
-        for (_, create_index) in &rebuilt_indexes {
-            (&mut *tx).execute(create_index.as_str()).await.map_err(fail)?;
+        for (_, restore) in &set_aside {
+            (&mut *tx).execute(restore.as_str()).await.map_err(fail)?;
         }
         tx.commit().await.map_err(fail)?;
     });
