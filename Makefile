@@ -78,11 +78,12 @@ check-postgres:
 	@bash scripts/ensure-postgres.sh --check
 
 ## cargo-tests: every cargo test: unit tests and the HTTP integration suites on SQLite (with the cluster and fault
-## tests, which choose their own backends, and the sqlite_ file tests), then the integration suites on PostgreSQL
+## tests, which choose their own backends, the postgres_only_ ones and the sqlite_ file tests), then the integration
+## suites on PostgreSQL
 cargo-tests: check-postgres
 	cargo test -p app --features ssr
 	cargo test -p bulletin
-	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_ --skip sqlite_
+	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_ --skip sqlite_ --skip postgres_only_
 
 # The server Playwright drives: a fresh database, cheap bcrypt, no rate limits.
 E2E_SERVER_ENV = DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \

@@ -309,11 +309,13 @@ def main():
         sys.exit("wrk is missing: `make bench` installs it (Debian package wrk)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows, first_visits, started = [], None, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    seed_seconds = {}  # target -> how long `bulletin seed` took
     for kind in TARGETS:
         with tempfile.TemporaryDirectory(prefix="bulletin-bench-") as workdir:
             target = Target(kind, workdir)
             try:
                 target.seed()
+                seed_seconds[kind] = round(target.seed_seconds, 1)
                 target.start()
                 token = http("POST", f"{target.base}/auth/login",
                              {"username": "member_1", "password": PASSWORD})["token"]
@@ -357,7 +359,7 @@ def main():
                       f"{v['requests']['median']:9} {v['pkg_bodies']['median']:13}")
     out = RESULTS / f"{started}-{POSTS}-posts.json"
     out.write_text(json.dumps({"posts": POSTS, "cores": CORES, "duration_s": DURATION, "connections": CONNECTIONS,
-                               "machine": platform.platform(), "results": rows,
+                               "machine": platform.platform(), "seed_seconds": seed_seconds, "results": rows,
                                **({"first_visit": first_visits} if first_visits else {})}, indent=2) + "\n")
     print(f"\nwritten to {out.relative_to(ROOT)}")
 

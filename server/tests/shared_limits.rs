@@ -1,6 +1,7 @@
 //! Attempt limits on PostgreSQL are one limit for every instance on the database, and a limiter that cannot count
 //! refuses sign-ins (503) instead of letting them through. Always on PostgreSQL (SQLite boards are one instance,
-//! which counts in memory); named `cluster_` so the suite's PostgreSQL pass runs them once, with the cluster test.
+//! which counts in memory); named `cluster_` because they choose their backend themselves, so they run once, in
+//! the suite's first pass, with the cluster test (the PostgreSQL pass skips `cluster_`).
 
 mod common;
 

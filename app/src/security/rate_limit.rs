@@ -15,7 +15,10 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// `attempts` per `window`, parsed from `"10/3600"`.
+/// The longest window a limit may have: a year (the database stores a window's end as a timestamp).
+const MAX_WINDOW_SECONDS: u64 = 366 * 24 * 3600;
+
+/// `attempts` per `window`, parsed from `"10/3600"` (a window of 1 second to a year).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     pub attempts: u32,
@@ -26,11 +29,11 @@ impl FromStr for RateLimit {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let expected = || format!("expected ATTEMPTS/SECONDS such as 10/3600, or off (got {text:?})");
+        let expected = || format!("expected ATTEMPTS/SECONDS such as 10/3600 (at most a year), or off (got {text:?})");
         let (attempts, seconds) = text.trim().split_once('/').ok_or_else(expected)?;
         let attempts: u32 = attempts.trim().parse().map_err(|_| expected())?;
         let seconds: u64 = seconds.trim().parse().map_err(|_| expected())?;
-        if attempts == 0 || seconds == 0 {
+        if attempts == 0 || seconds == 0 || seconds > MAX_WINDOW_SECONDS {
             return Err(expected());
         }
         Ok(RateLimit { attempts, window: Duration::from_secs(seconds) })
@@ -108,6 +111,9 @@ impl<K: LimitKey> AttemptLimiter<K> {
     /// this limit is about, such as a successful login against a budget for failures). Best effort: a refund the
     /// database did not take leaves the count higher, never lower.
     pub async fn refund(&self, key: &K) {
+        if self.limit.is_none() {
+            return;
+        }
         match &self.counts {
             Counts::Memory(_) => {
                 if let Some(window) = self.lock().get_mut(key) {
@@ -122,6 +128,9 @@ impl<K: LimitKey> AttemptLimiter<K> {
 
     /// Forgets `key`'s count (a successful login clears its name's failures). Best effort, like `refund`.
     pub async fn forget(&self, key: &K) {
+        if self.limit.is_none() {
+            return;
+        }
         match &self.counts {
             Counts::Memory(_) => {
                 self.lock().remove(key);
@@ -184,7 +193,7 @@ mod tests {
     #[test]
     fn limits_parse_from_attempts_per_seconds() {
         assert_eq!("10/3600".parse(), Ok(RateLimit { attempts: 10, window: Duration::from_secs(3600) }));
-        for bad in ["", "10", "ten/60", "10/0", "0/60", "10/-5"] {
+        for bad in ["", "10", "ten/60", "10/0", "0/60", "10/-5", "10/31622401", "1/99999999999999"] {
             assert!(bad.parse::<RateLimit>().is_err(), "{bad:?} should be refused");
         }
     }

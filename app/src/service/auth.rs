@@ -58,8 +58,11 @@ impl Board {
         match user {
             Some(user) if verified => {
                 self.auth_attempts.refund(&client).await;
-                // Counting may reach the allowance; this login still succeeds, the next one is refused.
-                let _ = self.login_successes.attempt(client).await;
+                // Counting may reach the allowance; this login still succeeds, the next one is refused. A count that
+                // could not be made (the database cannot write) refuses this one too, like every limiter.
+                if let Err(AppError::Unavailable) = self.login_successes.attempt(client).await {
+                    return Err(AppError::Unavailable);
+                }
                 tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
                 self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };

@@ -37,8 +37,7 @@ impl Board {
             if posts::is_deep(&query) {
                 self.write_limits.searches.attempt(viewer.user_id).await?;
             }
-            let posts = posts::list(&self.db, viewer.user_id, &query).await?;
-            let total = posts::count(&self.db).await?;
+            let (posts, total) = posts::list(&self.db, viewer.user_id, &query).await?;
             return Ok(page_of(&query, posts, total, false, Vec::new()));
         };
         self.write_limits.searches.attempt(viewer.user_id).await?;
@@ -51,9 +50,7 @@ impl Board {
     }
 
     pub async fn get_post(&self, viewer: &Member, post_id: i64) -> Result<PostWithComments, AppError> {
-        let post = posts::find(&self.db, viewer.user_id, post_id).await?.ok_or_else(post_not_found)?;
-        let comments = comments::for_post(&self.db, post_id).await?;
-        Ok(PostWithComments { post, comments })
+        comments::post_with_comments(&self.db, viewer.user_id, post_id).await?.ok_or_else(post_not_found)
     }
 
     pub async fn create_post(&self, author: &Member, input: &NewPostInput) -> Result<Post, AppError> {

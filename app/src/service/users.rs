@@ -4,14 +4,13 @@ use super::Board;
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::users::{BioInput, PROFILE_POSTS, Profile, USER_NOT_FOUND, validate_bio};
-use crate::store::{posts, users};
+use crate::store::users;
 
 impl Board {
     pub async fn get_profile(&self, viewer: &Member, user_id: i64) -> Result<Profile, AppError> {
-        let mut profile =
-            users::find_profile(&self.db, user_id).await?.ok_or_else(|| AppError::NotFound(USER_NOT_FOUND.into()))?;
-        profile.posts = posts::by_author(&self.db, viewer.user_id, user_id, PROFILE_POSTS).await?;
-        Ok(profile)
+        users::find_profile(&self.db, viewer.user_id, user_id, PROFILE_POSTS)
+            .await?
+            .ok_or_else(|| AppError::NotFound(USER_NOT_FOUND.into()))
     }
 
     pub async fn update_bio(&self, member: &Member, input: &BioInput) -> Result<Profile, AppError> {

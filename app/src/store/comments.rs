@@ -1,12 +1,46 @@
 //! The `comments` table.
 
-use super::{Db, committed_write, on_pool, single};
+use super::posts::POST_COLUMNS;
+use super::{Db, Dialect, committed_write, on_pool, single};
 use crate::error::AppError;
-use crate::model::posts::Comment;
+use crate::model::posts::{Comment, Post, PostWithComments};
 
 /// The columns of a `Comment`; callers add the WHERE clause.
 const COMMENT_COLUMNS: &str = "SELECT c.id, c.post_id, c.user_id, u.username AS author_username, c.body, c.created_at
     FROM comments c JOIN users u ON u.id = c.user_id";
+
+/// A post with its comments, oldest first, as `viewer` sees it, in one statement: the comments come as a JSON
+/// array in a column of the post's row (an aggregate both databases build), so the page is one round trip and
+/// the post's columns are sent once, not once per comment.
+pub async fn post_with_comments(db: &Db, viewer: i64, post_id: i64) -> Result<Option<PostWithComments>, AppError> {
+    // The keys are the names of `Comment`'s fields, which is how serde reads them back.
+    let fields = "'id', c.id, 'post_id', c.post_id, 'user_id', c.user_id, 'author_username', cu.username, \
+                  'body', c.body, 'created_at', c.created_at";
+    let comments = match db.dialect() {
+        Dialect::Sqlite => format!("json_group_array(json_object({fields}) ORDER BY c.id)"),
+        Dialect::Postgres => format!("COALESCE(json_agg(json_build_object({fields}) ORDER BY c.id), '[]')::text"),
+    };
+    let sql = format!(
+        "SELECT {POST_COLUMNS},
+             (SELECT {comments} FROM comments c JOIN users cu ON cu.id = c.user_id WHERE c.post_id = p.id)
+                 AS comments_json
+         FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $2"
+    );
+    let row = on_pool!(db, |pool| {
+        sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?
+    });
+    let Some(PostRow { post, comments_json }) = row else { return Ok(None) };
+    let comments = serde_json::from_str(&comments_json).map_err(AppError::internal)?;
+    Ok(Some(PostWithComments { post, comments }))
+}
+
+/// A post and its comments, as JSON text.
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    #[sqlx(flatten)]
+    post: Post,
+    comments_json: String,
+}
 
 /// A post's comments, oldest first.
 pub async fn for_post(db: &Db, post_id: i64) -> Result<Vec<Comment>, AppError> {

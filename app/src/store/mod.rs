@@ -177,9 +177,9 @@ impl Db {
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 let lane = SearchLane::postgres(url, settings.search)?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
-                tokio::spawn(attempt_windows::prune_ended(pool.clone(), Duration::from_secs(60)));
-                let db = Db { backend: Backend::Postgres(pool), lane, reserve: None };
+                let db = Db { backend: Backend::Postgres(pool.clone()), lane, reserve: None };
                 search::backfill(&db).await?;
+                tokio::spawn(attempt_windows::prune_ended(pool, Duration::from_secs(60)));
                 tokio::spawn(search::keep_folding(db.clone()));
                 Ok(db)
             }
@@ -225,13 +225,16 @@ impl Db {
 
 async fn open_postgres(url: &str, settings: DbSettings) -> Result<PgPool, sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.application_name("bulletin");
-    PgPoolOptions::new()
-        .max_connections(settings.max_connections.unwrap_or(10))
-        // A request waits at most this long for a connection; then it is answered 503 instead of hanging.
-        .acquire_timeout(settings.acquire_timeout)
-        // Connections broken by a database restart are found by the ping before use and replaced, so the pool
-        // recovers by itself once the database is back.
-        .test_before_acquire(true)
-        .connect_with(options)
-        .await
+    // A request waits at most `acquire_timeout` for a connection; then it is answered 503 instead of hanging.
+    postgres_pool(settings.max_connections.unwrap_or(10), settings.acquire_timeout).connect_with(options).await
+}
+
+/// The options of every PostgreSQL pool (the main one and the search lane's).
+///
+/// Connections broken by a database restart are found by a ping before use and replaced, so a pool recovers by
+/// itself once the database is back, without a failed request. The ping is a round trip of its own (an empty
+/// Sync), but skipping it for recently used connections was tried and lost exactly that: connections ended by
+/// the server moments after their last use each failed one request (`storage_faults.rs`, read-only database).
+pub(crate) fn postgres_pool(max_connections: u32, acquire_timeout: Duration) -> PgPoolOptions {
+    PgPoolOptions::new().max_connections(max_connections).acquire_timeout(acquire_timeout).test_before_acquire(true)
 }

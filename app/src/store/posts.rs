@@ -20,6 +20,22 @@ pub(super) const POST_COLUMNS: &str = "p.id, p.title, p.body, p.user_id, u.usern
         EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1) AS viewer_upvoted,
         p.created_at, p.updated_at";
 
+/// A post as a JSON object with `Post`'s field names (how serde reads it back), over `posts p JOIN users au` (the
+/// author), as seen by the member bound to `$1`: `POST_COLUMNS` for a row nested in another query's row.
+pub(super) fn post_json(dialect: Dialect) -> String {
+    let upvoted = "EXISTS (SELECT 1 FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1)";
+    let (object, upvoted) = match dialect {
+        // SQLite has no boolean: EXISTS is 0 or 1, which JSON must say as false or true.
+        Dialect::Sqlite => ("json_object", format!("json(CASE WHEN {upvoted} THEN 'true' ELSE 'false' END)")),
+        Dialect::Postgres => ("json_build_object", upvoted.to_owned()),
+    };
+    format!(
+        "{object}('id', p.id, 'title', p.title, 'body', p.body, 'user_id', p.user_id, 'author_username', au.username,
+             'upvotes', p.upvotes, 'comment_count', (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id),
+             'viewer_upvoted', {upvoted}, 'created_at', p.created_at, 'updated_at', p.updated_at)"
+    )
+}
+
 /// The next `updated_at`: now, unless the clock has not moved on since the last edit, then 1.5 ms after it, so
 /// an edit is always visible as a change. Same RFC 3339 text with milliseconds on both backends.
 fn next_updated_at(dialect: Dialect) -> &'static str {
@@ -163,40 +179,44 @@ pub fn is_deep(query: &FeedQuery) -> bool {
     query.after.is_none() && (query.page - 1).saturating_mul(query.limit) > DEEP_OFFSET
 }
 
+/// A post of a feed page with the feed's total beside it (the same in every row): the page and its total are one
+/// statement, one round trip.
+#[derive(sqlx::FromRow)]
+struct FeedRow {
+    #[sqlx(flatten)]
+    post: Post,
+    feed_total: i64,
+}
+
 /// One page of the feed without a search (plus one extra row, so the caller knows whether there is a next page),
-/// in one query. A deep numbered page runs on the search lane, like a search.
-pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<Vec<Post>, AppError> {
+/// and the number of posts on the board, in one query. A deep numbered page runs on the search lane, like a
+/// search. Only a page past the end (no rows to carry the total) asks for the total separately.
+pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<(Vec<Post>, i64), AppError> {
     let mut params = Params(vec![Param::Int(viewer)]); // $1, the viewer of POST_COLUMNS
     let page = page_ids(query, &mut params);
     // Ordered by the page's own keys, not the posts': were the outer ORDER BY on p's columns, SQLite could pick
     // "walk posts by index, probe the page" (the whole table per request) over "walk the page's 21 rows".
     let sql = format!(
-        "SELECT {POST_COLUMNS} FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
+        "SELECT {POST_COLUMNS}, (SELECT posts FROM post_totals WHERE id = 1) AS feed_total
+         FROM ({page}) page JOIN posts p ON p.id = page.id JOIN users u ON u.id = p.user_id
          ORDER BY page.sort_key DESC, page.id DESC"
     );
-    if is_deep(query) {
-        return Ok(on_lane!(db, |conn| bind_all!(sqlx::query_as::<_, Post>(&sql), params)
-            .fetch_all(&mut *conn)
-            .await?));
-    }
-    Ok(on_pool!(db, |pool| { bind_all!(sqlx::query_as::<_, Post>(&sql), params).fetch_all(pool).await? }))
+    let rows = if is_deep(query) {
+        on_lane!(db, |conn| bind_all!(sqlx::query_as::<_, FeedRow>(&sql), params).fetch_all(&mut *conn).await?)
+    } else {
+        on_pool!(db, |pool| bind_all!(sqlx::query_as::<_, FeedRow>(&sql), params).fetch_all(pool).await?)
+    };
+    let total = match rows.first() {
+        Some(row) => row.feed_total,
+        None => count(db).await?,
+    };
+    Ok((rows.into_iter().map(|row| row.post).collect(), total))
 }
 
 /// The feed's `total` without a search: the trigger-kept count (one row, whatever the size of the board).
-pub async fn count(db: &Db) -> Result<i64, AppError> {
+async fn count(db: &Db) -> Result<i64, AppError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
-    }))
-}
-
-/// A member's newest posts, for their profile.
-pub async fn by_author(db: &Db, viewer: i64, author: i64, limit: i64) -> Result<Vec<Post>, AppError> {
-    let sql = format!(
-        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.user_id
-         WHERE p.user_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
-    );
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(author).bind(limit).fetch_all(pool).await?
     }))
 }
 

@@ -7,7 +7,7 @@
 //! searches arrive, the main pool's connections stay free for everyone else.
 
 use crate::error::AppError;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{PgPool, pool::PoolConnection};
 use std::str::FromStr;
@@ -68,11 +68,7 @@ impl SearchLane {
             // primary key for a word in five posts.
             ("plan_cache_mode", "force_custom_plan"),
         ]);
-        let pool = PgPoolOptions::new()
-            .max_connections(settings.connections)
-            .acquire_timeout(settings.time_limit)
-            .test_before_acquire(true)
-            .connect_lazy_with(options);
+        let pool = super::postgres_pool(settings.connections, settings.time_limit).connect_lazy_with(options);
         Ok(SearchLane::new(LanePool::Postgres(pool), settings))
     }
 

@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::{Db, committed_write, on_pool, single};
+use super::{Db, Dialect, committed_write, on_pool, single};
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::auth::username_skeleton;
@@ -205,19 +205,40 @@ pub async fn highest_password_cost(db: &Db) -> Result<Option<u32>, AppError> {
     Ok(cost.and_then(|c| c.parse().ok()))
 }
 
-/// A member's profile with the number of their posts, but not the posts: which of those the viewer upvoted is
-/// the posts' own query (`posts::by_author`).
-pub async fn find_profile(db: &Db, user_id: i64) -> Result<Option<Profile>, AppError> {
-    Ok(on_pool!(db, |pool| {
-        sqlx::query_as::<_, Profile>(
-            "SELECT u.id AS id, u.username AS username, u.bio AS bio, u.created_at AS created_at,
-                (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id) AS post_count
-             FROM users u WHERE u.id = $1",
-        )
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await?
-    }))
+/// A member's profile with the number of their posts and their newest `limit` posts as `viewer` sees them, in one
+/// statement: the posts come as a JSON array in a column of the member's row, so a profile is one round trip.
+pub async fn find_profile(db: &Db, viewer: i64, user_id: i64, limit: i64) -> Result<Option<Profile>, AppError> {
+    let dialect = db.dialect();
+    let post = super::posts::post_json(dialect);
+    // `newest.post` is a JSON object made in the subquery; SQLite passes it on as text unless told it is JSON.
+    let posts = match dialect {
+        Dialect::Sqlite => "json_group_array(json(newest.post) ORDER BY newest.created_at DESC, newest.id DESC)",
+        Dialect::Postgres => {
+            "COALESCE(json_agg(newest.post ORDER BY newest.created_at DESC, newest.id DESC), '[]')::text"
+        }
+    };
+    let sql = format!(
+        "SELECT u.id AS id, u.username AS username, u.bio AS bio, u.created_at AS created_at,
+             (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id) AS post_count,
+             (SELECT {posts} FROM (SELECT p.id, p.created_at, {post} AS post
+                                   FROM posts p JOIN users au ON au.id = p.user_id WHERE p.user_id = $2
+                                   ORDER BY p.created_at DESC, p.id DESC LIMIT $3) newest) AS posts_json
+         FROM users u WHERE u.id = $2"
+    );
+    let row = on_pool!(db, |pool| {
+        sqlx::query_as::<_, ProfileRow>(&sql).bind(viewer).bind(user_id).bind(limit).fetch_optional(pool).await?
+    });
+    let Some(ProfileRow { mut profile, posts_json }) = row else { return Ok(None) };
+    profile.posts = serde_json::from_str(&posts_json).map_err(AppError::internal)?;
+    Ok(Some(profile))
+}
+
+/// A profile and its posts, as JSON text.
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    #[sqlx(flatten)]
+    profile: Profile,
+    posts_json: String,
 }
 
 pub async fn set_bio(db: &Db, user_id: i64, bio: &str) -> Result<(), AppError> {
