@@ -144,6 +144,6 @@ async fn postgres_only_a_feed_post_or_profile_read_is_one_statement() {
     assert_eq!((page.post.comment_count, page.post.upvotes, page.post.viewer_upvoted), (2, 1, true));
     let profile: Profile =
         expect(server.call("GET", &format!("/users/{}", alice.user_id), Some(&bob), None).await, 200).await;
-    assert_eq!(profile.posts, [page.post.clone()], "a profile's post is the post as its page shows it");
+    assert_eq!(profile.posts, std::slice::from_ref(&page.post), "a profile's post is the post as its page shows it");
     assert_eq!(profile.post_count, 1);
 }
