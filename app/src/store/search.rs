@@ -291,10 +291,13 @@ pub(super) async fn backfill(db: &Db) -> Result<(), sqlx::Error> {
     let mut folded_posts = 0_u64;
     loop {
         let rows: Vec<(i64, String, String)> = super::on_pool!(db, |pool| {
-            sqlx::query_as("SELECT id, title, body FROM posts WHERE search_title IS NULL ORDER BY id LIMIT $1")
-                .bind(BATCH)
-                .fetch_all(pool)
-                .await?
+            // The batch is written into the SQL: PostgreSQL plans the main pool's statements once, without their
+            // values (see `store::open_postgres`).
+            sqlx::query_as(&format!(
+                "SELECT id, title, body FROM posts WHERE search_title IS NULL ORDER BY id LIMIT {BATCH}"
+            ))
+            .fetch_all(pool)
+            .await?
         });
         if rows.is_empty() {
             break;

@@ -222,11 +222,11 @@ pub async fn find_profile(db: &Db, viewer: i64, user_id: i64, limit: i64) -> Res
              (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id) AS post_count,
              (SELECT {posts} FROM (SELECT p.id, p.created_at, {post} AS post
                                    FROM posts p JOIN users au ON au.id = p.user_id WHERE p.user_id = $2
-                                   ORDER BY p.created_at DESC, p.id DESC LIMIT $3) newest) AS posts_json
+                                   ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}) newest) AS posts_json
          FROM users u WHERE u.id = $2"
     );
     let row = on_pool!(db, |pool| {
-        sqlx::query_as::<_, ProfileRow>(&sql).bind(viewer).bind(user_id).bind(limit).fetch_optional(pool).await?
+        sqlx::query_as::<_, ProfileRow>(&sql).bind(viewer).bind(user_id).fetch_optional(pool).await?
     });
     let Some(ProfileRow { mut profile, posts_json }) = row else { return Ok(None) };
     profile.posts = serde_json::from_str(&posts_json).map_err(AppError::internal)?;
