@@ -98,7 +98,9 @@ async fn postgres_only_a_feed_post_or_profile_read_is_one_statement() {
     let database = TestDatabase::fresh_postgres().await;
     let TestDatabase::Postgres { name, .. } = &database else { unreachable!() };
     let relay = CountingRelay::open().await;
-    let through_relay = with_database(&format!("postgres://postgres@127.0.0.1:{}/postgres", relay.port), name);
+    // No TLS: the relay reads the protocol in the clear.
+    let relay_url = format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", relay.port);
+    let through_relay = with_database(&relay_url, name);
     // One connection, so every statement after the first visit is already prepared on it.
     let server =
         TestServer::start_on(database, &[("DATABASE_URL", &through_relay), ("DATABASE_MAX_CONNECTIONS", "1")]).await;

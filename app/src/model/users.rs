@@ -10,8 +10,8 @@ pub const USER_NOT_FOUND: &str = "User not found";
 pub const PROFILE_POSTS: i64 = 20;
 
 /// `GET /users/{id}`.
-// On the server the store reads everything but `posts` as one row; the posts are a listing of their own, seen by
-// whoever asks, which the service adds.
+// On the server the store reads everything but `posts` as the row, and the posts (as whoever asks sees them) as a
+// JSON array beside it, in the same statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 pub struct Profile {
