@@ -50,24 +50,13 @@ async fn the_limit_does_not_apply_to_authenticated_requests() {
     }
 }
 
-async fn login_from(server: &TestServer, forwarded_for: &str, username: &str, password: &str) -> reqwest::Response {
-    server
-        .http
-        .post(server.url("/auth/login"))
-        .header("x-forwarded-for", forwarded_for)
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn rotating_x_forwarded_for_does_not_escape_the_limit() {
     // No TRUSTED_PROXIES: the header is the client's own claim and is ignored.
     let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600")]).await;
-    assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 401);
-    assert_eq!(login_from(&server, "198.51.100.2", "alice", "wrong password").await.status(), 401);
-    let limited = login_from(&server, "198.51.100.3", "alice", "wrong password").await;
+    assert_eq!(server.login_from("198.51.100.1", "alice", "wrong password").await.status(), 401);
+    assert_eq!(server.login_from("198.51.100.2", "alice", "wrong password").await.status(), 401);
+    let limited = server.login_from("198.51.100.3", "alice", "wrong password").await;
     assert_limited(limited).await;
 }
 
@@ -75,12 +64,12 @@ async fn rotating_x_forwarded_for_does_not_escape_the_limit() {
 async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_count() {
     let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
     for _ in 0..2 {
-        assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 401);
+        assert_eq!(server.login_from("198.51.100.1", "alice", "wrong password").await.status(), 401);
     }
-    assert_eq!(login_from(&server, "198.51.100.1", "alice", "wrong password").await.status(), 429);
+    assert_eq!(server.login_from("198.51.100.1", "alice", "wrong password").await.status(), 429);
     // The same client prepending a made-up hop: the proxy's own entry (rightmost) still names it.
-    assert_eq!(login_from(&server, "203.0.113.77, 198.51.100.1", "alice", "x").await.status(), 429);
-    assert_eq!(login_from(&server, "198.51.100.2", "alice", "wrong password").await.status(), 401, "another client");
+    assert_eq!(server.login_from("203.0.113.77, 198.51.100.1", "alice", "x").await.status(), 429);
+    assert_eq!(server.login_from("198.51.100.2", "alice", "wrong password").await.status(), 401, "another client");
 }
 
 #[tokio::test]
@@ -89,19 +78,19 @@ async fn failed_logins_are_limited_per_username_across_addresses_and_the_lock_is
     server.register("alice", "long enough").await;
     server.register("bob", "long enough").await;
     for i in 1..=3 {
-        let response = login_from(&server, &format!("198.51.100.{i}"), "ALICE", "wrong password").await;
+        let response = server.login_from(&format!("198.51.100.{i}"), "ALICE", "wrong password").await;
         assert_eq!(response.status(), 401, "attempt {i} from its own address");
     }
-    let locked = login_from(&server, "198.51.100.9", "alice", "long enough").await;
+    let locked = server.login_from("198.51.100.9", "alice", "long enough").await;
     assert!(locked.headers().contains_key("retry-after"));
     assert_limited(locked).await;
     let via_server_fn = server.server_fn("login", json!({"username": "alice", "password": "long enough"}), None).await;
     assert_eq!(via_server_fn.status(), 429, "the same limit through the SPA's door");
-    assert_eq!(login_from(&server, "198.51.100.9", "bob", "long enough").await.status(), 200, "others unaffected");
+    assert_eq!(server.login_from("198.51.100.9", "bob", "long enough").await.status(), 200, "others unaffected");
 
     // The lock ends with its window: the member gets in again.
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    assert_eq!(login_from(&server, "198.51.100.9", "alice", "long enough").await.status(), 200);
+    assert_eq!(server.login_from("198.51.100.9", "alice", "long enough").await.status(), 200);
 }
 
 #[tokio::test]
@@ -109,11 +98,11 @@ async fn a_successful_login_clears_the_failures_of_its_name() {
     let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/600")]).await;
     server.register("alice", "long enough").await;
     for _ in 0..2 {
-        assert_eq!(login_from(&server, "-", "alice", "wrong password").await.status(), 401);
+        assert_eq!(server.login_from("-", "alice", "wrong password").await.status(), 401);
     }
-    assert_eq!(login_from(&server, "-", "alice", "long enough").await.status(), 200);
+    assert_eq!(server.login_from("-", "alice", "long enough").await.status(), 200);
     for _ in 0..2 {
-        assert_eq!(login_from(&server, "-", "alice", "wrong password").await.status(), 401, "count started over");
+        assert_eq!(server.login_from("-", "alice", "wrong password").await.status(), 401, "count started over");
     }
 }
 
@@ -183,11 +172,11 @@ async fn a_member_locked_out_by_someone_else_still_signs_in_from_a_browser_they_
 
     // An attacker fails on purpose from three addresses: the name is locked.
     for i in 1..=3 {
-        assert_eq!(login_from(&server, &format!("203.0.113.{i}"), "alice", "attacker guess").await.status(), 401);
+        assert_eq!(server.login_from(&format!("203.0.113.{i}"), "alice", "attacker guess").await.status(), 401);
     }
     // Alice, from her own address, without her device token: refused, again and again...
     for _ in 0..5 {
-        assert_limited(login_from(&server, "198.51.100.7", "alice", "long enough").await).await;
+        assert_limited(server.login_from("198.51.100.7", "alice", "long enough").await).await;
     }
     // ...and none of those refusals spent her address's budget (3): with the device token she is in.
     let signed_in: AuthToken =
@@ -210,7 +199,7 @@ async fn a_device_token_vouches_for_its_own_member_only() {
     let bob = server.register("bob", "long enough").await;
     server.register("alice", "long enough").await;
     for _ in 0..2 {
-        assert_eq!(login_from(&server, "-", "alice", "attacker guess").await.status(), 401);
+        assert_eq!(server.login_from("-", "alice", "attacker guess").await.status(), 401);
     }
     let bobs_device = bob.device_token.expect("registration hands out a device token");
     let with_bobs = login_with_device(&server, "-", &bobs_device, "long enough").await;
@@ -222,10 +211,10 @@ async fn successful_logins_do_not_spend_the_address_budget_but_have_their_own_al
     let server = TestServer::start_with(&[("AUTH_RATE_LIMIT", "2/600"), ("LOGIN_SUCCESS_LIMIT", "5/600")]).await;
     server.register("alice", "long enough").await; // one of the two attempts
     for i in 0..5 {
-        assert_eq!(login_from(&server, "-", "alice", "long enough").await.status(), 200, "login {i}");
+        assert_eq!(server.login_from("-", "alice", "long enough").await.status(), 200, "login {i}");
     }
     // Five successes, more than the two attempts: none was taken from the budget. The allowance is now spent.
-    assert_limited(login_from(&server, "-", "alice", "long enough").await).await;
+    assert_limited(server.login_from("-", "alice", "long enough").await).await;
 }
 
 #[tokio::test]
@@ -233,9 +222,9 @@ async fn a_locked_name_does_not_stop_its_member_changing_their_password() {
     let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "2/600")]).await;
     let alice = server.member("alice").await;
     for _ in 0..2 {
-        assert_eq!(login_from(&server, "-", "alice", "attacker guess").await.status(), 401);
+        assert_eq!(server.login_from("-", "alice", "attacker guess").await.status(), 401);
     }
-    assert_limited(login_from(&server, "-", "alice", "long enough").await).await;
+    assert_limited(server.login_from("-", "alice", "long enough").await).await;
     let change = json!({"current_password": "long enough", "new_password": "a brand new secret"});
     let changed = server.call("PATCH", "/auth/password", Some(&alice), Some(change)).await;
     assert_eq!(changed.status(), 200);
@@ -245,8 +234,7 @@ async fn a_locked_name_does_not_stop_its_member_changing_their_password() {
 async fn guesses_sent_at_once_cannot_all_pass_the_name_lock() {
     let server = TestServer::start_with(&[("LOGIN_FAILURE_LIMIT", "3/600")]).await;
     server.register("alice", "long enough").await;
-    let guesses =
-        (0..20).map(|i| login_from(&server, "-", "alice", if i % 2 == 0 { "guess one" } else { "guess two" }));
+    let guesses = (0..20).map(|i| server.login_from("-", "alice", if i % 2 == 0 { "guess one" } else { "guess two" }));
     let statuses: Vec<u16> =
         futures_util::future::join_all(guesses).await.iter().map(|r| r.status().as_u16()).collect();
     let checked = statuses.iter().filter(|s| **s == 401).count();

@@ -7,19 +7,7 @@ mod common;
 
 use common::database::TestDatabase;
 use common::{TestServer, assert_limited};
-use reqwest::Response;
 use serde_json::json;
-
-async fn login(server: &TestServer, forwarded_for: &str, username: &str, password: &str) -> Response {
-    server
-        .http
-        .post(server.url("/auth/login"))
-        .header("x-forwarded-for", forwarded_for)
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn run_sql(database: &TestDatabase, sql: &str) {
     let pool = sqlx::PgPool::connect(&database.url()).await.unwrap();
@@ -34,10 +22,10 @@ async fn cluster_an_address_gets_its_attempts_once_whichever_instance_answers() 
     a.register("alice", "long enough").await; // attempt 1, on A
     // Attempts 2 to 5 alternate between the instances: each instance has seen at most three.
     for (n, server) in [&b, &a, &b, &a].into_iter().enumerate() {
-        assert_eq!(login(server, "-", "alice", "wrong password").await.status(), 401, "attempt {}", n + 2);
+        assert_eq!(server.login_from("-", "alice", "wrong password").await.status(), 401, "attempt {}", n + 2);
     }
     for server in [&b, &a] {
-        let limited = login(server, "-", "alice", "long enough").await;
+        let limited = server.login_from("-", "alice", "long enough").await;
         let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((1..=60).contains(&retry_after), "{retry_after}");
         assert_limited(limited).await;
@@ -55,19 +43,19 @@ async fn cluster_failed_logins_of_a_name_are_counted_once_across_instances_and_c
     a.register("carol", "long enough").await;
     // Two failures, a success (which clears the name's count everywhere), then three failures from three
     // addresses over both instances: the name is locked on both.
-    assert_eq!(login(&a, "198.51.100.1", "carol", "wrong password").await.status(), 401);
-    assert_eq!(login(&b, "198.51.100.2", "carol", "wrong password").await.status(), 401);
-    assert_eq!(login(&a, "198.51.100.3", "carol", "long enough").await.status(), 200);
-    assert_eq!(login(&b, "198.51.100.4", "carol", "wrong password").await.status(), 401, "count started over");
+    assert_eq!(a.login_from("198.51.100.1", "carol", "wrong password").await.status(), 401);
+    assert_eq!(b.login_from("198.51.100.2", "carol", "wrong password").await.status(), 401);
+    assert_eq!(a.login_from("198.51.100.3", "carol", "long enough").await.status(), 200);
+    assert_eq!(b.login_from("198.51.100.4", "carol", "wrong password").await.status(), 401, "count started over");
 
     for (i, server) in [&a, &b, &a].into_iter().enumerate() {
-        let response = login(server, &format!("198.51.100.{}", 10 + i), "ALICE", "wrong password").await;
+        let response = server.login_from(&format!("198.51.100.{}", 10 + i), "ALICE", "wrong password").await;
         assert_eq!(response.status(), 401, "failure {}", i + 1);
     }
     for server in [&b, &a] {
-        assert_limited(login(server, "198.51.100.20", "alice", "long enough").await).await;
+        assert_limited(server.login_from("198.51.100.20", "alice", "long enough").await).await;
     }
-    assert_eq!(login(&b, "198.51.100.20", "carol", "long enough").await.status(), 200, "other names unaffected");
+    assert_eq!(b.login_from("198.51.100.20", "carol", "long enough").await.status(), 200, "other names unaffected");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -90,13 +78,13 @@ async fn cluster_a_limiter_that_cannot_count_refuses_sign_in_rather_than_allowin
     server.register("alice", "long enough").await;
     // The limiter's table is gone (as if its statements failed); the rest of the database works.
     run_sql(database, "ALTER TABLE attempt_windows RENAME TO attempt_windows_away").await;
-    let login_refused = login(&server, "-", "alice", "long enough").await;
+    let login_refused = server.login_from("-", "alice", "long enough").await;
     assert_eq!(login_refused.status(), 503, "a sign-in the limiter could not count does not go ahead");
     assert!(login_refused.headers().contains_key("retry-after"));
     let register = server.post_json("/auth/register", json!({"username": "bob", "password": "long enough"})).await;
     assert_eq!(register.status(), 503);
     run_sql(database, "ALTER TABLE attempt_windows_away RENAME TO attempt_windows").await;
-    assert_eq!(login(&server, "-", "alice", "long enough").await.status(), 200, "counting again once it can");
+    assert_eq!(server.login_from("-", "alice", "long enough").await.status(), 200, "counting again once it can");
     assert_eq!(
         server.post_json("/auth/register", json!({"username": "bob", "password": "long enough"})).await.status(),
         201

@@ -125,6 +125,18 @@ impl TestServer {
         expect(response, 201).await
     }
 
+    /// A REST login claiming, in `X-Forwarded-For`, to come from `forwarded_for` (which counts only where the
+    /// server trusts this peer as a proxy).
+    pub async fn login_from(&self, forwarded_for: &str, username: &str, password: &str) -> Response {
+        self.http
+            .post(self.url("/auth/login"))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn me(&self, authorization: Option<&str>) -> Response {
         let mut request = self.http.get(self.url("/auth/me"));
         if let Some(value) = authorization {
