@@ -243,6 +243,17 @@ mod tests {
     }
 
     #[test]
+    fn the_page_size_written_into_the_sql_stays_within_its_bounds() {
+        // FeedQuery's fields are public: a query built without `parse` must not write an unbounded LIMIT
+        // (on SQLite a negative LIMIT is none at all).
+        for (limit, written) in [(500, " LIMIT 101"), (-3, " LIMIT 2"), (0, " LIMIT 2")] {
+            let query = FeedQuery { page: 1, limit, sort: PostSort::Newest, search: None, after: None };
+            let sql = page_ids(&query, &mut Params(vec![Param::Int(7)]));
+            assert!(sql.contains(written), "limit {limit}: {sql}");
+        }
+    }
+
+    #[test]
     fn a_page_after_a_cursor_continues_by_keyset_without_offset() {
         let after = Cursor::Newest { created_at: "2026-11-26T15:00:00.123Z".into(), id: 42 };
         let query = FeedQuery { page: 1, limit: 20, sort: PostSort::Newest, search: None, after: Some(after) };
