@@ -30,7 +30,7 @@ dev: tools
 	cargo leptos watch --split
 
 ## bench: release build, then the benchmark suite (bench/run.py: BENCH_POSTS=10000, BENCH_TARGETS="sqlite",
-## e.g. BENCH_TARGETS="sqlite postgres cluster"); not part of `make test`. Results: bench/results/*.json
+## e.g. BENCH_TARGETS="sqlite postgres replica cluster"); not part of `make test`. Results: bench/results/*.json
 bench: build test-tools
 	@command -v wrk >/dev/null || { echo "==> Installing wrk from Debian packages"; \
 		$$( [ "$$(id -u)" -eq 0 ] || echo sudo ) apt-get install -y -qq wrk >/dev/null; }
@@ -77,13 +77,24 @@ check-wasm-deps:
 check-postgres:
 	@bash scripts/ensure-postgres.sh --check
 
-## cargo-tests: every cargo test: unit tests and the HTTP integration suites on SQLite (with the cluster and fault
-## tests, which choose their own backends, the postgres_only_ ones and the sqlite_ file tests), then the integration
-## suites on PostgreSQL
+## cargo-tests: every cargo test: unit tests and the HTTP integration suites on SQLite (with the cluster, fault and
+## replica_pair_ tests, which choose their own backends, the postgres_only_ ones and the sqlite_ file tests), then
+## the integration suites on PostgreSQL, then on PostgreSQL with a read replica (a private primary and hot standby
+## on REPLICA_PAIR_PORTS, made by scripts/replica-pair.sh and removed afterwards)
 cargo-tests: check-postgres
 	cargo test -p app --features ssr
 	cargo test -p bulletin
-	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- --skip cluster_ --skip fault_ --skip sqlite_ --skip postgres_only_
+	BULLETIN_TEST_BACKEND=postgres cargo test -p bulletin --tests -- $(BACKEND_SUITE_SKIPS)
+	@pair=$$(mktemp -d) && chmod 755 $$pair && set -- $(REPLICA_PAIR_PORTS) && \
+	trap 'bash scripts/replica-pair.sh stop '$$pair/pg'; rm -rf '$$pair EXIT && \
+	echo "==> The integration suites on PostgreSQL with a read replica (primary :$$1, standby :$$2)" && \
+	bash scripts/replica-pair.sh start $$pair/pg $$1 $$2 && \
+	BULLETIN_TEST_BACKEND=postgres TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$$1/postgres \
+		TEST_REPLICA_URL=postgres://postgres@127.0.0.1:$$2/postgres cargo test -p bulletin --tests -- $(BACKEND_SUITE_SKIPS)
+
+# The tests that choose their own databases, run once in the first pass.
+BACKEND_SUITE_SKIPS := --skip cluster_ --skip fault_ --skip sqlite_ --skip postgres_only_ --skip replica_pair_
+REPLICA_PAIR_PORTS ?= 55432 55433
 
 # The server Playwright drives: a fresh database, cheap bcrypt, no rate limits.
 E2E_SERVER_ENV = DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """`make bench`: Bulletin's benchmark suite.
 
-For each target (BENCH_TARGETS: sqlite, postgres, cluster), starts release `bulletin` on a fresh database,
+For each target (BENCH_TARGETS: sqlite, postgres, replica, cluster), starts release `bulletin` on a fresh database,
 seeds it with `bulletin seed` (BENCH_POSTS posts, default 10000), drives each scenario with wrk (Debian's wrk
 4.1, over loopback) and records requests/s, p50, p99, errors and the server's peak RSS during the scenario.
 Prints one table and writes the same figures as JSON under bench/results/. On sqlite, first_visit also times a
 signed-in member's first and repeat visit of / in Chromium on throttled networks (bench/first_visit.mjs, needs
 `make test-tools`; skipped without it unless BENCH_SCENARIOS names it).
+
+`replica` is one instance on a private PostgreSQL primary with a streaming hot standby (scripts/replica-pair.sh,
+on the same machine), reading from the standby; `cluster` is three instances on one PostgreSQL behind nginx.
 
 The seeded posts are written with the 1,000 words of bench/words.txt, each word in about 1.7% of them. `search`
 asks GET /posts?q=<word>&limit=20 for a word drawn at random per request (bench/wrk/search.lua), as fast as its
@@ -84,6 +87,15 @@ def wait_healthy(base):
     sys.exit(f"{base} did not become healthy")
 
 
+def wait_replica_in_use(base):
+    """Until the instance reads from its replica (which has replayed the seed): up to a minute."""
+    for _ in range(600):
+        if http("GET", f"{base}/healthz").get("replicas", {}).get("in_use"):
+            return
+        time.sleep(0.1)
+    sys.exit(f"{base} never put its replica in use")
+
+
 def server_env(database_url, addr):
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, JWT_SECRET=SECRET, BCRYPT_COST="12", AUTH_RATE_LIMIT="off", LOGIN_SUCCESS_LIMIT="off",
@@ -94,18 +106,33 @@ def server_env(database_url, addr):
     return env
 
 
+def with_database(url, name):
+    """`url` with its database name replaced by `name`."""
+    scheme, rest = url.split("://", 1)
+    return scheme + "://" + re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", rest, 1)
+
+
 class Target:
     """One or more bulletin processes on one fresh database, and the base URL that load goes to."""
 
     def __init__(self, kind, workdir):
         self.kind, self.workdir, self.processes, self.pg_name = kind, workdir, [], None
+        self.admin_url, self.replica_url, self.pair = ADMIN_URL, None, None
         if kind == "sqlite":
             self.database_url = f"sqlite://{workdir}/bench.db?mode=rwc"
-        else:
-            self.pg_name = f"bulletin_bench_{os.getpid()}_{int(time.time())}"
-            subprocess.run(["psql", ADMIN_URL, "-qc", f"CREATE DATABASE {self.pg_name}"], check=True)
-            self.database_url = re.sub(r"/[^/?]*(\?|$)", f"/{self.pg_name}\\1", ADMIN_URL.split("://", 1)[1], 1)
-            self.database_url = ADMIN_URL.split("://", 1)[0] + "://" + self.database_url
+            return
+        if kind == "replica":
+            # The pair's servers run as the postgres OS user, who must be able to enter the work directory.
+            os.chmod(workdir, 0o755)
+            self.pair, ports = f"{workdir}/pg", (free_port(), free_port())
+            subprocess.run(["bash", str(ROOT / "scripts" / "replica-pair.sh"), "start", self.pair,
+                            str(ports[0]), str(ports[1])], check=True)
+            self.admin_url = f"postgres://postgres@127.0.0.1:{ports[0]}/postgres"
+        self.pg_name = f"bulletin_bench_{os.getpid()}_{int(time.time())}"
+        subprocess.run(["psql", self.admin_url, "-qc", f"CREATE DATABASE {self.pg_name}"], check=True)
+        self.database_url = with_database(self.admin_url, self.pg_name)
+        if kind == "replica":
+            self.replica_url = with_database(f"postgres://postgres@127.0.0.1:{ports[1]}/postgres", self.pg_name)
 
     def seed(self):
         say(f"seeding {POSTS} posts ({self.kind})")
@@ -122,8 +149,13 @@ class Target:
         self.ports = [free_port() for _ in range(count)]
         for port in self.ports:
             addr = f"127.0.0.1:{port}"
-            self.processes.append(subprocess.Popen([str(BINARY)], cwd=ROOT, env=server_env(self.database_url, addr)))
+            env = server_env(self.database_url, addr)
+            if self.replica_url:
+                env["DATABASE_REPLICA_URLS"] = self.replica_url
+            self.processes.append(subprocess.Popen([str(BINARY)], cwd=ROOT, env=env))
             wait_healthy(f"http://{addr}")
+            if self.replica_url:
+                wait_replica_in_use(f"http://{addr}")
         self.base = f"http://127.0.0.1:{self.ports[0]}"
         if self.kind == "cluster":
             self.base = self.start_nginx()
@@ -171,8 +203,10 @@ class Target:
         for process in self.processes:
             process.send_signal(signal.SIGTERM)
             process.wait()
-        if self.pg_name:
-            subprocess.run(["psql", ADMIN_URL, "-qc", f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)"])
+        if self.pair:
+            subprocess.run(["bash", str(ROOT / "scripts" / "replica-pair.sh"), "stop", self.pair])
+        elif self.pg_name:
+            subprocess.run(["psql", self.admin_url, "-qc", f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)"])
 
 
 def wrk(url, token, seconds, connections, method="GET", body=None, delay_ms=None, search=False):

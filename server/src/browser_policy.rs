@@ -59,8 +59,13 @@ pub fn cors(origins: &[String]) -> Option<CorsLayer> {
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,
                 HeaderName::from_static(app::model::auth::DEVICE_TOKEN_HEADER),
+                HeaderName::from_static(app::model::read_after::READ_AFTER_HEADER),
             ])
-            .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-request-id")])
+            .expose_headers([
+                header::RETRY_AFTER,
+                HeaderName::from_static("x-request-id"),
+                HeaderName::from_static(app::model::read_after::READ_AFTER_HEADER),
+            ])
             .max_age(Duration::from_secs(600)),
     )
 }

@@ -8,7 +8,7 @@
 use crate::client_addr::TrustedProxies;
 use crate::seed::SeedArgs;
 use app::security::{PasswordHasher, RateLimit, WriteLimits};
-use app::store::{DbSettings, Dialect, SearchLaneSettings};
+use app::store::{DbSettings, Dialect, ReplicaSettings, SearchLaneSettings};
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::ffi::{OsStr, OsString};
@@ -72,6 +72,19 @@ pub struct Settings {
           default_value_t = DbSettings::default().acquire_timeout.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=300))]
     pub database_acquire_timeout_seconds: u64,
+
+    /// Read replicas: comma-separated postgres:// URLs of hot standbys of DATABASE_URL. The feed, post pages,
+    /// profiles and comments are read there; writes, sign-ins and limits stay on the primary (docs/deploy.md)
+    // Its value stays out of --help and out of error messages, like DATABASE_URL's.
+    #[arg(long, env = "DATABASE_REPLICA_URLS", global = true, hide_env_values = true)]
+    pub database_replica_urls: Option<String>,
+
+    /// Milliseconds a replica may be behind the primary; one further behind (or not answering) is left out, and
+    /// reads go to the others or the primary until it catches up, 1-3600000
+    #[arg(long, env = "DATABASE_REPLICA_MAX_LAG_MS", global = true,
+          default_value_t = ReplicaSettings::DEFAULT_MAX_LAG.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub database_replica_max_lag_ms: u64,
 
     /// Searches and deep numbered pages run on their own pool of this many connections per instance, 1-100, so
     /// they can never take the connections the feed, post pages and writes need
@@ -277,6 +290,8 @@ impl Cli {
 pub struct Config {
     pub database_url: String,
     pub db: DbSettings,
+    /// Read replicas of a PostgreSQL database (none by default).
+    pub replicas: ReplicaSettings,
     /// `None`: generate one and keep it beside the SQLite file (see `secret_file`).
     pub jwt_secret: Option<String>,
     pub jwt_ttl_seconds: u64,
@@ -344,6 +359,23 @@ impl Settings {
             let problem = "required with PostgreSQL: every instance must sign and check tokens with one shared secret";
             return Err(invalid(ErrorKind::MissingRequiredArgument, "JWT_SECRET", problem));
         }
+        let replica_urls: Vec<String> = self
+            .database_replica_urls
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if !replica_urls.is_empty() && dialect != Dialect::Postgres {
+            let problem = "needs a PostgreSQL DATABASE_URL (replicas are standbys of its primary)";
+            return Err(invalid(ErrorKind::ArgumentConflict, "DATABASE_REPLICA_URLS", problem));
+        }
+        if replica_urls.iter().any(|url| app::store::supported_url(url) != Some(Dialect::Postgres)) {
+            let problem = "each URL must start with postgres:// or postgresql://";
+            return Err(invalid(ErrorKind::ValueValidation, "DATABASE_REPLICA_URLS", problem));
+        }
         let min_secret = app::security::token::MIN_SECRET_BYTES;
         if let Some(secret) = &self.jwt_secret
             && secret.len() < min_secret
@@ -364,6 +396,10 @@ impl Settings {
                     queue: self.search_queue,
                     time_limit: Duration::from_millis(self.search_time_limit_ms),
                 },
+            },
+            replicas: ReplicaSettings {
+                urls: replica_urls,
+                max_lag: Duration::from_millis(self.database_replica_max_lag_ms),
             },
             jwt_secret: self.jwt_secret,
             jwt_ttl_seconds: self.jwt_ttl_seconds,
@@ -422,10 +458,12 @@ mod tests {
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
-    const VARIABLES: [&str; 28] = [
+    const VARIABLES: [&str; 30] = [
         "DATABASE_URL",
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        "DATABASE_REPLICA_URLS",
+        "DATABASE_REPLICA_MAX_LAG_MS",
         "JWT_SECRET",
         "JWT_TTL_SECONDS",
         "SESSION_MAX_SECONDS",
@@ -560,6 +598,33 @@ mod tests {
             if !["JWT_SECRET", "DATABASE_URL"].contains(&name) {
                 assert!(message.contains(&format!("'{value}'")), "{message}");
             }
+        }
+    }
+
+    #[test]
+    fn replicas_are_postgres_standbys_of_a_postgres_primary() {
+        let primary = [
+            ("DATABASE_URL", "postgres://bulletin@primary/board"),
+            ("JWT_SECRET", "a-shared-secret-of-at-least-thirty-two-bytes"),
+        ];
+        let config = parse(&primary).unwrap();
+        assert_eq!(config.replicas, ReplicaSettings { urls: vec![], max_lag: Duration::from_millis(1000) });
+        let with = |extra: &[(&'static str, &'static str)]| parse(&[&primary[..], extra].concat());
+        let config = with(&[
+            ("DATABASE_REPLICA_URLS", " postgres://r:hunter2@standby-1/board, ,postgresql://standby-2/board,"),
+            ("DATABASE_REPLICA_MAX_LAG_MS", "250"),
+        ])
+        .unwrap();
+        assert_eq!(config.replicas.urls, ["postgres://r:hunter2@standby-1/board", "postgresql://standby-2/board"]);
+        assert_eq!(config.replicas.max_lag, Duration::from_millis(250));
+
+        let message = with(&[("DATABASE_REPLICA_URLS", "mysql://r:hunter2@standby/board")]).unwrap_err().to_string();
+        assert!(message.contains("invalid DATABASE_REPLICA_URLS") && !message.contains("hunter2"), "{message}");
+        let on_sqlite = parse(&[("DATABASE_REPLICA_URLS", "postgres://standby/board")]).unwrap_err();
+        assert!(on_sqlite.to_string().contains("needs a PostgreSQL DATABASE_URL"), "{on_sqlite}");
+        for lag in ["0", "3600001", "soon"] {
+            let message = with(&[("DATABASE_REPLICA_MAX_LAG_MS", lag)]).unwrap_err().to_string();
+            assert!(message.contains("DATABASE_REPLICA_MAX_LAG_MS"), "{message}");
         }
     }
 

@@ -5,7 +5,7 @@
 use crate::browser_policy;
 use crate::client_addr::{TrustedProxies, client_addr};
 use crate::config::HttpPolicy;
-use crate::{audit, limits, same_origin, server_fn_responses, site_files};
+use crate::{audit, limits, read_after, same_origin, server_fn_responses, site_files};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -80,6 +80,9 @@ fn compression() -> CompressionLayer<impl Predicate> {
 /// Layers run outside-in in the reverse order of the `.layer` calls below (the last call is outermost).
 pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: &HttpPolicy) -> Router<S> {
     let router = router
+        // Innermost, so the request's whole handling (REST or server function) reads after the client's position
+        // and every write it makes is noted for the answer.
+        .layer(middleware::from_fn(read_after::read_your_writes))
         // Axum's own extractors (the REST door) enforce the limit too; `limit_body` covers everything else.
         .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(middleware::from_fn(limits::limit_body))

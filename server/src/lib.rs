@@ -9,6 +9,7 @@ mod connections;
 pub mod layers;
 pub mod limits;
 pub mod openapi;
+mod read_after;
 pub mod rest;
 mod same_origin;
 mod secret;
@@ -45,6 +46,9 @@ pub async fn build_state(config: &Config) -> Result<Board, String> {
         TokenKeys::new(secret.as_bytes(), config.jwt_ttl_seconds).map_err(|e| format!("invalid JWT_SECRET: {e}"))?;
     let db =
         Db::connect(&config.database_url, config.db).await.map_err(|e| format!("cannot open DATABASE_URL: {e}"))?;
+    let db = db
+        .with_replicas(&config.replicas, config.db.max_connections)
+        .map_err(|e| format!("invalid DATABASE_REPLICA_URLS: {e}"))?;
     let passwords = PasswordHasher::new(config.bcrypt_cost);
     if let Some(cost) = app::store::users::highest_password_cost(&db).await.map_err(|e| e.to_string())? {
         passwords.expect_stored_cost(cost);

@@ -1,7 +1,8 @@
 //! The browser end of the server-function door: the browser's fetch, plus `Authorization: Bearer <token>` from storage,
 //! plus session expiry when the server refuses that token.
 
-use crate::client::{session_expiry, token_store};
+use crate::client::{read_after, session_expiry, token_store};
+use crate::model::read_after::READ_AFTER_HEADER;
 use server_fn::Bytes;
 use server_fn::client::Client;
 use server_fn::client::browser::BrowserClient;
@@ -35,9 +36,17 @@ where
         {
             req.headers().set(crate::model::auth::DEVICE_TOKEN_HEADER, &device_token);
         }
+        // Reads on a board with replicas must not be older than this browser's own writes.
+        if let Some(position) = read_after::position() {
+            req.headers().set(READ_AFTER_HEADER, &position.to_string());
+        }
         let sent_token = token.is_some();
         async move {
             let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
+            let headers = response.generate_headers();
+            if let Some(position) = headers.get(READ_AFTER_HEADER).and_then(|value| value.to_str().ok()) {
+                read_after::saw(position);
+            }
             if sent_token && <BrowserResponse as ClientRes<E>>::status(&response) == 401 {
                 session_expiry::session_expired();
             }

@@ -35,12 +35,18 @@ pub fn script() -> String {
     let path = <crate::api::posts::ListPosts as ServerFn>::PATH;
     let body = serde_json::json!({ "query": first_listing() }).to_string();
     let token_key = crate::client::token_store::TOKEN_KEY;
-    // gloo-storage keeps values as JSON, so the token is a JSON string.
+    let read_after_key = crate::client::read_after::READ_AFTER_KEY;
+    let read_after_header = crate::model::read_after::READ_AFTER_HEADER;
+    // gloo-storage keeps values as JSON: the token is a JSON string, the read-after position an object whose
+    // `position` is text and `until` the second it stops being sent (`client/read_after.rs`). (Math.sign: no `<`.)
     format!(
         "try{{var t=JSON.parse(localStorage.getItem({token_key:?})||\"null\");\
          if(typeof t===\"string\")if(t)if(location.pathname===\"/\")if(!location.search){{\
+         var h={{\"Content-Type\":\"application/json\",\"Accept\":\"application/json\",\"Authorization\":\"Bearer \"+t}};\
+         var p=JSON.parse(localStorage.getItem({read_after_key:?})||\"null\");\
+         if(p)if(Math.sign(p.until-Date.now()/1000)===1)h[{read_after_header:?}]=String(p.position);\
          window.{GLOBAL}={{token:t,at:Date.now(),answer:fetch({path:?},{{method:\"POST\",\
-         headers:{{\"Content-Type\":\"application/json\",\"Accept\":\"application/json\",\"Authorization\":\"Bearer \"+t}},\
+         headers:h,\
          body:{body:?}}}).then(function(r){{return r.text().then(function(b){{return{{status:r.status,body:b}}}})}}).catch(function(){{return{{status:0,body:\"\"}}}})}}}}\
          }}catch(e){{}}"
     )
@@ -98,6 +104,8 @@ mod tests {
         let body = serde_json::to_string(&serde_json::json!({"query": first_listing()}).to_string()).unwrap();
         assert!(script.contains(&body), "{script}");
         assert!(script.contains(r#"localStorage.getItem("bulletin_token")"#), "{script}");
+        // Reads after this browser's own writes, on a board with read replicas.
+        assert!(script.contains(r#"h["bulletin-read-after"]=String(p.position)"#), "{script}");
         // Inline in HTML: nothing an HTML escaper would change, and nothing that could close the element.
         assert!(!script.contains(['&', '<', '>']), "{script}");
     }

@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod drafts;
 pub mod early_feed;
 pub mod hydration;
+pub mod read_after;
 pub mod redirect;
 pub mod session_expiry;
 pub mod token_store;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod feed;
 pub mod posts;
+pub mod read_after;
 pub mod text;
 pub mod time;
 pub mod users;

@@ -10,7 +10,7 @@ impl Board {
     /// `_viewer` is not read: it is how the rule "only members read" is kept, since a door cannot call this
     /// without having authenticated someone.
     pub async fn list_comments(&self, _viewer: &Member, post_id: i64) -> Result<Vec<Comment>, AppError> {
-        if posts::author_of(&self.db, post_id).await?.is_none() {
+        if !posts::exists(&self.db, post_id).await? {
             return Err(AppError::NotFound(POST_NOT_FOUND.into()));
         }
         comments::for_post(&self.db, post_id).await

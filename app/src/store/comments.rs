@@ -1,7 +1,7 @@
 //! The `comments` table.
 
 use super::posts::POST_COLUMNS;
-use super::{Db, Dialect, committed_write, on_pool, single};
+use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
 use crate::model::posts::{Comment, Post, PostWithComments};
 
@@ -26,7 +26,7 @@ pub async fn post_with_comments(db: &Db, viewer: i64, post_id: i64) -> Result<Op
                  AS comments_json
          FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $2"
     );
-    let row = on_pool!(db, |pool| {
+    let row = on_replica!(db, |pool| {
         sqlx::query_as::<_, PostRow>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?
     });
     let Some(PostRow { post, comments_json }) = row else { return Ok(None) };
@@ -45,7 +45,7 @@ struct PostRow {
 /// A post's comments, oldest first.
 pub async fn for_post(db: &Db, post_id: i64) -> Result<Vec<Comment>, AppError> {
     let sql = format!("{COMMENT_COLUMNS} WHERE c.post_id = $1 ORDER BY c.id");
-    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Comment>(&sql).bind(post_id).fetch_all(pool).await?))
+    Ok(on_replica!(db, |pool| sqlx::query_as::<_, Comment>(&sql).bind(post_id).fetch_all(pool).await?))
 }
 
 pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError> {

@@ -9,6 +9,8 @@ pub(crate) mod attempt_windows;
 pub mod comments;
 mod errors;
 pub mod posts;
+pub mod read_your_writes;
+mod replicas;
 pub mod search;
 mod search_lane;
 pub mod seed;
@@ -17,6 +19,7 @@ mod storage_reserve;
 pub mod upvotes;
 pub mod users;
 
+pub use replicas::ReplicaSettings;
 pub(crate) use search_lane::SearchLane;
 pub use search_lane::SearchLaneSettings;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -33,6 +36,8 @@ pub struct Db {
     lane: SearchLane,
     /// Free space kept back on the database's file system (SQLite only; see `storage_reserve.rs`).
     reserve: Option<StorageReserve>,
+    /// PostgreSQL's read replicas, if any (see `replicas.rs`).
+    replicas: Option<replicas::Replicas>,
 }
 
 #[derive(Clone, Debug)]
@@ -96,6 +101,39 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// `on_pool!` for reads that may be served by a read replica (`replicas.rs`): ones whose answer may be a moment
+/// old for everyone but the request's own writes, which `read_your_writes.rs` takes care of. The body must be a
+/// read: when it fails on a replica it runs again on the primary.
+macro_rules! on_replica {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.backend() {
+            $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::store::Backend::Postgres(primary) => match $db.replica_for_read().await {
+                Some(replica) => {
+                    let on_replica = $crate::store::replicas::bounded(async {
+                        let $pool = replica.pool();
+                        Ok($body)
+                    })
+                    .await;
+                    match on_replica {
+                        Ok(value) => value,
+                        Err(err) => {
+                            replica.failed(&err);
+                            let $pool = primary;
+                            $body
+                        }
+                    }
+                }
+                None => {
+                    let $pool = primary;
+                    $body
+                }
+            },
+        }
+    };
+}
+pub(crate) use on_replica;
+
 /// `on_pool!` for statements that write: SQLite's single writer connection, PostgreSQL's one pool.
 macro_rules! on_write_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
@@ -119,12 +157,19 @@ pub(crate) use on_write_pool;
 /// other. (Explicit BEGIN/COMMIT would add two round trips to SQLite's worker thread per write, and on a full
 /// disk SQLite may roll such a transaction back by itself while sqlx still counts it as open, after which that
 /// connection's next "transaction" was seen to report success for a row it never stored.)
+///
+/// With read replicas, the primary's position after the write is noted for the request's read-after position
+/// (`read_your_writes.rs`).
 macro_rules! committed_write {
     ($db:expr, |$conn:ident| $body:expr) => {
         $crate::store::on_write_pool!($db, |pool| {
             async {
                 let mut $conn = pool.acquire().await?;
-                $body
+                let written = $body;
+                if written.is_ok() {
+                    $crate::store::read_your_writes::NoteWrite::note_write(&mut $conn, &$db).await;
+                }
+                written
             }
             .await
         })
@@ -167,7 +212,7 @@ impl Db {
                 let lane = SearchLane::sqlite(lane, settings.search);
                 tokio::spawn(sqlite_file::checkpoint_wal(read.clone(), write.clone(), file.clone()));
                 let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
-                let db = Db { backend: Backend::Sqlite { read, write }, lane, reserve };
+                let db = Db { backend: Backend::Sqlite { read, write }, lane, reserve, replicas: None };
                 search::backfill(&db).await?;
                 tokio::spawn(search::keep_folding(db.clone()));
                 Ok(db)
@@ -177,7 +222,7 @@ impl Db {
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 let lane = SearchLane::postgres(url, settings.search)?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
-                let db = Db { backend: Backend::Postgres(pool.clone()), lane, reserve: None };
+                let db = Db { backend: Backend::Postgres(pool.clone()), lane, reserve: None, replicas: None };
                 search::backfill(&db).await?;
                 tokio::spawn(attempt_windows::prune_ended(pool, Duration::from_secs(60)));
                 tokio::spawn(search::keep_folding(db.clone()));
@@ -185,6 +230,33 @@ impl Db {
             }
             None => Err(sqlx::Error::Configuration(format!("unsupported database URL scheme: {url}").into())),
         }
+    }
+
+    /// Sends the reads written with `on_replica!` to these read replicas (PostgreSQL only). `connections`: each
+    /// replica's pool size (the primary's, by default).
+    pub fn with_replicas(mut self, settings: &ReplicaSettings, connections: Option<u32>) -> Result<Db, sqlx::Error> {
+        let Backend::Postgres(primary) = &self.backend else {
+            if settings.urls.is_empty() {
+                return Ok(self);
+            }
+            return Err(sqlx::Error::Configuration("read replicas need a PostgreSQL DATABASE_URL".into()));
+        };
+        self.replicas = replicas::Replicas::start(primary.clone(), settings, connections.unwrap_or(10))?;
+        Ok(self)
+    }
+
+    /// The replica the next `on_replica!` read should use; `None`: the primary.
+    pub(crate) async fn replica_for_read(&self) -> Option<&replicas::Replica> {
+        self.replicas.as_ref()?.for_read().await
+    }
+
+    pub(crate) fn has_replicas(&self) -> bool {
+        self.replicas.is_some()
+    }
+
+    /// Each replica and whether reads may go to it now (healthy and within the lag allowed).
+    pub fn replicas_in_use(&self) -> Vec<(String, bool)> {
+        self.replicas.as_ref().map_or_else(Vec::new, replicas::Replicas::in_use)
     }
 
     /// Refuses (503) a write that would add data while free space is below the reserve. Deletes, sign-ins and

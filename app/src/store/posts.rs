@@ -4,7 +4,7 @@
 //! moment between "it is yours" and "change it" for another request to slip into.
 
 use super::search::{bind_all, folded, on_lane};
-use super::{Db, Dialect, committed_write, on_pool, single};
+use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
 use crate::model::feed::{Cursor, FeedQuery, PostSort};
 use crate::model::posts::{LIMIT_MAX, NewPost, Post, PostPatch};
@@ -62,6 +62,14 @@ pub async fn author_of(db: &Db, post_id: i64) -> Result<Option<i64>, AppError> {
     Ok(on_pool!(db, |pool| {
         sqlx::query_scalar("SELECT user_id FROM posts WHERE id = $1").bind(post_id).fetch_optional(pool).await?
     }))
+}
+
+/// Whether a post exists, for reads (a replica may answer).
+pub async fn exists(db: &Db, post_id: i64) -> Result<bool, AppError> {
+    Ok(on_replica!(db, |pool| {
+        sqlx::query_scalar::<_, i32>("SELECT 1 FROM posts WHERE id = $1").bind(post_id).fetch_optional(pool).await?
+    })
+    .is_some())
 }
 
 pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, AppError> {
@@ -213,7 +221,7 @@ pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<(Vec<Post>,
     let rows = if is_deep(query) {
         on_lane!(db, |conn| bind_all!(sqlx::query_as::<_, FeedRow>(&sql), params).fetch_all(&mut *conn).await?)
     } else {
-        on_pool!(db, |pool| bind_all!(sqlx::query_as::<_, FeedRow>(&sql), params).fetch_all(pool).await?)
+        on_replica!(db, |pool| bind_all!(sqlx::query_as::<_, FeedRow>(&sql), params).fetch_all(pool).await?)
     };
     let total = match rows.first() {
         Some(row) => row.feed_total,
@@ -224,7 +232,7 @@ pub async fn list(db: &Db, viewer: i64, query: &FeedQuery) -> Result<(Vec<Post>,
 
 /// The feed's `total` without a search: the trigger-kept count (one row, whatever the size of the board).
 async fn count(db: &Db) -> Result<i64, AppError> {
-    Ok(on_pool!(db, |pool| {
+    Ok(on_replica!(db, |pool| {
         sqlx::query_scalar::<_, i64>("SELECT posts FROM post_totals WHERE id = 1").fetch_one(pool).await?
     }))
 }

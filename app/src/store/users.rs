@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::{Db, Dialect, committed_write, on_pool, single};
+use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::auth::username_skeleton;
@@ -225,7 +225,7 @@ pub async fn find_profile(db: &Db, viewer: i64, user_id: i64, limit: i64) -> Res
                                    ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}) newest) AS posts_json
          FROM users u WHERE u.id = $2"
     );
-    let row = on_pool!(db, |pool| {
+    let row = on_replica!(db, |pool| {
         sqlx::query_as::<_, ProfileRow>(&sql).bind(viewer).bind(user_id).fetch_optional(pool).await?
     });
     let Some(ProfileRow { mut profile, posts_json }) = row else { return Ok(None) };

@@ -257,6 +257,19 @@ pub struct FeedParams {
 pub struct Health {
     /// Always `ok` when the answer is 200.
     pub status: &'static str,
+    /// Only on a board with read replicas (`DATABASE_REPLICA_URLS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<ReplicaHealth>,
+}
+
+/// The read replicas this instance knows of, and how many it reads from now: answering, and no further behind the
+/// primary than `DATABASE_REPLICA_MAX_LAG_MS`. Fewer in use than configured is worth an alert, not an outage:
+/// reads go to the primary meanwhile.
+#[derive(serde::Serialize, ToSchema)]
+#[schema(example = json!({"configured": 2, "in_use": 2}))]
+pub struct ReplicaHealth {
+    pub configured: usize,
+    pub in_use: usize,
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! A fresh, private database for one test: a temporary SQLite file, or a PostgreSQL database created for the test
 //! and dropped after it. `BULLETIN_TEST_BACKEND=postgres` selects PostgreSQL (at `TEST_POSTGRES_URL`, default
 //! `postgres://postgres@127.0.0.1:5432/postgres`, an administrative connection that may create databases).
+//!
+//! With `TEST_REPLICA_URL` as well (the administrative URL of a hot standby of `TEST_POSTGRES_URL`'s server, as
+//! `make cargo-tests` starts with `scripts/replica-pair.sh`), every PostgreSQL test database also has a replica,
+//! which the test servers read from (`TestServer`).
 
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
@@ -10,8 +14,15 @@ use tempfile::TempDir;
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 pub enum TestDatabase {
-    Sqlite { dir: TempDir },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        dir: TempDir,
+    },
+    /// `replica_admin_url`: a hot standby of `admin_url`'s server, where the database appears too.
+    Postgres {
+        admin_url: String,
+        name: String,
+        replica_admin_url: Option<String>,
+    },
 }
 
 /// Which backend the suite runs on.
@@ -39,6 +50,11 @@ impl TestDatabase {
 
     /// A new, empty PostgreSQL database, whatever backend the suite runs on (cluster and fault tests need one).
     pub async fn fresh_postgres() -> TestDatabase {
+        TestDatabase::fresh_postgres_on(admin_url(), std::env::var("TEST_REPLICA_URL").ok()).await
+    }
+
+    /// A new, empty database on the server at `admin_url`, whose hot standby (if any) is at `replica_admin_url`.
+    pub async fn fresh_postgres_on(admin_url: String, replica_admin_url: Option<String>) -> TestDatabase {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "bulletin_test_{}_{}_{}",
@@ -46,7 +62,6 @@ impl TestDatabase {
             COUNTER.fetch_add(1, Ordering::Relaxed),
             rand::random::<u32>()
         );
-        let admin_url = admin_url();
         let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
             panic!(
                 "PostgreSQL is not answering at {admin_url} ({e}). Start one (for example `service postgresql \
@@ -55,13 +70,21 @@ impl TestDatabase {
         });
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
         admin.close().await.ok();
-        TestDatabase::Postgres { admin_url, name }
+        TestDatabase::Postgres { admin_url, name, replica_admin_url }
     }
 
     pub fn url(&self) -> String {
         match self {
             TestDatabase::Sqlite { dir } => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
-            TestDatabase::Postgres { admin_url, name } => with_database(admin_url, name),
+            TestDatabase::Postgres { admin_url, name, .. } => with_database(admin_url, name),
+        }
+    }
+
+    /// This database on its replica, if it has one.
+    pub fn replica_url(&self) -> Option<String> {
+        match self {
+            TestDatabase::Postgres { name, replica_admin_url: Some(replica), .. } => Some(with_database(replica, name)),
+            _ => None,
         }
     }
 }
@@ -81,7 +104,7 @@ pub fn with_database(url: &str, name: &str) -> String {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let TestDatabase::Postgres { admin_url, name } = self {
+        if let TestDatabase::Postgres { admin_url, name, .. } = self {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs inside the test's runtime, which cannot be blocked on; a private one-thread runtime on its
             // own thread does the clean-up. FORCE ends the connections the test's server still holds.

@@ -4,7 +4,9 @@
 
 pub mod database;
 pub mod ledger;
+pub mod observer;
 pub mod process;
+pub mod replica_pair;
 
 use app::model::{AuthToken, Post};
 use base64::Engine;
@@ -40,6 +42,10 @@ pub struct TestServer {
     /// The database this server owns (and drops with it); `None` for a second instance on another's database.
     pub database: Option<TestDatabase>,
     database_url: String,
+    /// The database's replica, when the suite runs with one (`TEST_REPLICA_URL`).
+    replica_url: Option<String>,
+    /// With such a replica: the read-after position the test, as one reader, has been given (`observer.rs`).
+    seen: Option<observer::Seen>,
 }
 
 impl TestServer {
@@ -54,34 +60,41 @@ impl TestServer {
 
     /// Starts on `database` (its URL unless `vars` names another DATABASE_URL).
     pub async fn start_on(database: TestDatabase, vars: &[(&str, &str)]) -> TestServer {
-        let mut server = TestServer::start_on_url(database.url(), vars).await;
+        let mut server = TestServer::start_serving(database.url(), database.replica_url(), None, vars, None).await;
         server.database = Some(database);
         server
     }
 
     /// Another instance on this server's database, as a second server behind a load balancer would be.
     pub async fn second_instance(&self, vars: &[(&str, &str)]) -> TestServer {
-        TestServer::start_on_url(self.database_url.clone(), vars).await
+        let (replica, seen) = (self.replica_url.clone(), self.seen.clone());
+        TestServer::start_serving(self.database_url.clone(), replica, seen, vars, None).await
     }
 
     /// Starts with `TEST_DEFAULTS`, serving the app's files from `site_root` (a built site's layout: `pkg/…`).
     pub async fn start_serving_site(site_root: &std::path::Path) -> TestServer {
         let database = TestDatabase::fresh().await;
-        let mut server = TestServer::start_serving(database.url(), &[], Some(site_root)).await;
+        let mut server =
+            TestServer::start_serving(database.url(), database.replica_url(), None, &[], Some(site_root)).await;
         server.database = Some(database);
         server
     }
 
-    async fn start_on_url(database_url: String, vars: &[(&str, &str)]) -> TestServer {
-        TestServer::start_serving(database_url, vars, None).await
-    }
-
+    /// `replica_url`: the suite's replica of the database, read from unless `vars` names DATABASE_REPLICA_URLS
+    /// (a test about replicas, which then sends read-after positions itself); with it the server is wrapped in an
+    /// `observer` sharing `seen` (a new one if `None`).
     async fn start_serving(
         database_url: String,
+        replica_url: Option<String>,
+        seen: Option<observer::Seen>,
         vars: &[(&str, &str)],
         site_root: Option<&std::path::Path>,
     ) -> TestServer {
         let mut env: HashMap<String, String> = HashMap::from([("DATABASE_URL".into(), database_url)]);
+        let replica_url = replica_url.filter(|_| !vars.iter().any(|(name, _)| *name == "DATABASE_REPLICA_URLS"));
+        if let Some(replica) = &replica_url {
+            env.insert("DATABASE_REPLICA_URLS".into(), replica.clone());
+        }
         env.extend(TEST_DEFAULTS.iter().chain(vars).map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(|name| env.get(name).cloned()).unwrap();
         let state = bulletin::build_state(&config).await.unwrap();
@@ -90,11 +103,16 @@ impl TestServer {
             options.site_root = root.to_str().unwrap().into();
         }
         let router = bulletin::router(options, state, &config.http);
+        let seen = replica_url.as_ref().map(|_| seen.unwrap_or_default());
+        let router = match &seen {
+            Some(seen) => observer::reading_after(router, seen.clone()),
+            None => router,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let policy = config.http.clone();
         tokio::spawn(async move { bulletin::serve(listener, router, &policy, std::future::pending()).await });
-        TestServer { base, http: Client::new(), database: None, database_url: config.database_url }
+        TestServer { base, http: Client::new(), database: None, database_url: config.database_url, replica_url, seen }
     }
 
     pub fn url(&self, path: &str) -> String {
