@@ -36,7 +36,7 @@ pub(crate) async fn attempt(
     .bind(key)
     .bind(window.as_secs_f64())
     .bind(i64::from(attempts))
-    .fetch_one(pool)
+    .fetch_one(&mut *live(pool).await?)
     .await
     .map_err(unavailable)?;
     Ok(if refused { Err(wait(seconds_left)) } else { Ok(()) })
@@ -51,7 +51,7 @@ pub(crate) async fn check(pool: &PgPool, limiter: &str, key: &str, attempts: u32
     .bind(limiter)
     .bind(key)
     .bind(i64::from(attempts))
-    .fetch_optional(pool)
+    .fetch_optional(&mut *live(pool).await?)
     .await
     .map_err(unavailable)?;
     Ok(seconds_left.map_or(Ok(()), |left| Err(wait(left))))
@@ -65,7 +65,7 @@ pub(crate) async fn refund(pool: &PgPool, limiter: &str, key: &str) -> Result<()
     )
     .bind(limiter)
     .bind(key)
-    .execute(pool)
+    .execute(&mut *live(pool).await?)
     .await
     .map_err(unavailable)?;
     Ok(())
@@ -76,7 +76,7 @@ pub(crate) async fn forget(pool: &PgPool, limiter: &str, key: &str) -> Result<()
     sqlx::query("DELETE FROM attempt_windows WHERE limiter = $1 AND key = $2")
         .bind(limiter)
         .bind(key)
-        .execute(pool)
+        .execute(&mut *live(pool).await?)
         .await
         .map_err(unavailable)?;
     Ok(())
@@ -98,6 +98,12 @@ pub(crate) async fn prune_ended(pool: PgPool, every: Duration) {
             tracing::warn!(error = %err, "could not delete ended attempt windows; will try again");
         }
     }
+}
+
+/// A connection checked just now: the main pool hands them out unchecked (`store::open_postgres`), and counting an
+/// attempt is a write.
+async fn live(pool: &PgPool) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, AppError> {
+    super::LiveConnection::live_connection(pool).await.map_err(unavailable)
 }
 
 /// Seconds to wait, as `Retry-After` gives them: whole, and at least one.

@@ -22,6 +22,20 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// Whether `err` says the connection itself is gone (the server ended it, or the network did), so that the same
+/// read on another connection may well succeed: I/O and protocol errors, SQLSTATE class 08 (connection
+/// exception) and 57P01/57P02 (the session was terminated, or the server is shutting down after a crash).
+pub(crate) fn lost_connection(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            code.starts_with("08") || code == "57P01" || code == "57P02"
+        }
+        _ => false,
+    }
+}
+
 /// PostgreSQL's SQLSTATE for text it cannot store (NUL).
 const PG_UNTRANSLATABLE_CHARACTER: &str = "22021";
 

@@ -7,7 +7,7 @@
 
 pub(crate) mod attempt_windows;
 pub mod comments;
-mod errors;
+pub(crate) mod errors;
 pub mod posts;
 pub mod read_your_writes;
 mod replicas;
@@ -22,8 +22,10 @@ pub mod users;
 pub use replicas::ReplicaSettings;
 pub(crate) use search_lane::SearchLane;
 pub use search_lane::SearchLaneSettings;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, SqlitePool};
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 pub use storage_reserve::StorageReserve;
@@ -91,11 +93,30 @@ pub enum Dialect {
 
 /// Runs the read `$body` with `$pool` bound to the open pool, whichever backend it is. The body is compiled once
 /// per backend, so every query is type-checked against both drivers.
+///
+/// On PostgreSQL a read that finds its connection lost (ended by the server while it sat in the pool: a restart,
+/// a terminated session) runs again on another connection, as many times as the pool has connections (after a
+/// restart all of them may be dead; each failed try drops one). The main pool does not ping a connection before
+/// handing it out (`open_postgres`), so this is how a read recovers from one; reads are safe to repeat. A
+/// database that is down is not tried again: no connection is had within the acquire timeout (503).
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
             $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
-            $crate::store::Backend::Postgres($pool) => $body,
+            $crate::store::Backend::Postgres($pool) => {
+                let mut tries_left = $pool.options().get_max_connections();
+                loop {
+                    let read: Result<_, sqlx::Error> = async { Ok($body) }.await;
+                    match read {
+                        Ok(value) => break value,
+                        Err(err) if tries_left > 0 && $crate::store::errors::lost_connection(&err) => {
+                            tracing::debug!(error = %err, "a pooled connection was lost; reading again on another");
+                            tries_left -= 1;
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+            }
         }
     };
 }
@@ -108,7 +129,7 @@ macro_rules! on_replica {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
             $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
-            $crate::store::Backend::Postgres(primary) => match $db.replica_for_read().await {
+            $crate::store::Backend::Postgres(_) => match $db.replica_for_read().await {
                 Some(replica) => {
                     let on_replica = $crate::store::replicas::bounded(async {
                         let $pool = replica.pool();
@@ -119,15 +140,11 @@ macro_rules! on_replica {
                         Ok(value) => value,
                         Err(err) => {
                             replica.failed(&err);
-                            let $pool = primary;
-                            $body
+                            $crate::store::on_pool!($db, |$pool| $body)
                         }
                     }
                 }
-                None => {
-                    let $pool = primary;
-                    $body
-                }
+                None => $crate::store::on_pool!($db, |$pool| $body),
             },
         }
     };
@@ -164,7 +181,7 @@ macro_rules! committed_write {
     ($db:expr, |$conn:ident| $body:expr) => {
         $crate::store::on_write_pool!($db, |pool| {
             async {
-                let mut $conn = pool.acquire().await?;
+                let mut $conn = $crate::store::LiveConnection::live_connection(pool).await?;
                 let written = $body;
                 if written.is_ok() {
                     $crate::store::read_your_writes::NoteWrite::note_write(&mut $conn, &$db).await;
@@ -176,6 +193,35 @@ macro_rules! committed_write {
     };
 }
 pub(crate) use committed_write;
+
+/// A connection known to be alive, for writes: unlike a read, a write that fails on a connection the server has
+/// ended cannot always tell whether it was done, so it is never sent on one that was not just checked.
+pub(crate) trait LiveConnection<DB: sqlx::Database> {
+    fn live_connection(&self) -> impl Future<Output = Result<PoolConnection<DB>, sqlx::Error>> + Send;
+}
+
+impl LiveConnection<sqlx::Sqlite> for SqlitePool {
+    /// SQLite's connections are files this process holds open: nothing can end them from outside.
+    async fn live_connection(&self) -> Result<PoolConnection<sqlx::Sqlite>, sqlx::Error> {
+        self.acquire().await
+    }
+}
+
+impl LiveConnection<sqlx::Postgres> for PgPool {
+    /// Pinged first (an empty round trip); a dead one is closed and the next tried, as many times as the pool
+    /// has connections (then a fresh one is made).
+    async fn live_connection(&self) -> Result<PoolConnection<sqlx::Postgres>, sqlx::Error> {
+        for _ in 0..self.options().get_max_connections() {
+            let mut conn = self.acquire().await?;
+            match sqlx::Connection::ping(&mut *conn).await {
+                Ok(()) => return Ok(conn),
+                Err(err) if errors::lost_connection(&err) => conn.close_on_drop(),
+                Err(err) => return Err(err),
+            }
+        }
+        self.acquire().await
+    }
+}
 
 /// The one row an `INSERT/UPDATE … RETURNING` read with `fetch_all` produced, if any.
 pub(crate) fn single<T>(rows: Vec<T>) -> Option<T> {
@@ -306,16 +352,21 @@ async fn open_postgres(url: &str, settings: DbSettings) -> Result<PgPool, sqlx::
     let options = PgConnectOptions::from_str(url)?
         .application_name("bulletin")
         .options([("plan_cache_mode", "force_generic_plan")]);
-    // A request waits at most `acquire_timeout` for a connection; then it is answered 503 instead of hanging.
-    postgres_pool(settings.max_connections.unwrap_or(10), settings.acquire_timeout).connect_with(options).await
+    // A request waits at most `acquire_timeout` for a connection; then it is answered 503 instead of hanging. No
+    // ping before each use: a read is one round trip, and one that meets a connection the server ended runs again
+    // (`on_pool!`); writes ping their connection themselves (`LiveConnection`).
+    postgres_pool(settings.max_connections.unwrap_or(10), settings.acquire_timeout)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
 }
 
-/// The options of every PostgreSQL pool (the main one and the search lane's).
+/// The options of every PostgreSQL pool (the main one, the search lane's, the replicas').
 ///
 /// Connections broken by a database restart are found by a ping before use and replaced, so a pool recovers by
 /// itself once the database is back, without a failed request. The ping is a round trip of its own (an empty
-/// Sync), but skipping it for recently used connections was tried and lost exactly that: connections ended by
-/// the server moments after their last use each failed one request (`storage_faults.rs`, read-only database).
+/// Sync): the main pool goes without it and repeats a read that meets a lost connection instead (`on_pool!`).
+/// (sqlx also pings every connection given back to the pool, after the request has its answer.)
 pub(crate) fn postgres_pool(max_connections: u32, acquire_timeout: Duration) -> PgPoolOptions {
     PgPoolOptions::new().max_connections(max_connections).acquire_timeout(acquire_timeout).test_before_acquire(true)
 }

@@ -74,7 +74,7 @@ pub async fn exists(db: &Db, post_id: i64) -> Result<bool, AppError> {
 
 pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, AppError> {
     let sql = format!("SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.user_id WHERE p.id = $2");
-    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await? }))
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?))
 }
 
 pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {

@@ -88,12 +88,12 @@ const CREDENTIALS: &str = "SELECT id, username, password_hash, token_generation 
 
 pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, AppError> {
     let sql = format!("{CREDENTIALS} WHERE lower(username) = lower($1)");
-    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, UserCredentials>(&sql).bind(username).fetch_optional(pool).await? }))
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, UserCredentials>(&sql).bind(username).fetch_optional(pool).await?))
 }
 
 pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<UserCredentials>, AppError> {
     let sql = format!("{CREDENTIALS} WHERE id = $1");
-    Ok(on_pool!(db, |pool| { sqlx::query_as::<_, UserCredentials>(&sql).bind(user_id).fetch_optional(pool).await? }))
+    Ok(on_pool!(db, |pool| sqlx::query_as::<_, UserCredentials>(&sql).bind(user_id).fetch_optional(pool).await?))
 }
 
 /// The member, their current token generation (which every accepted token must carry) and the sessions they
