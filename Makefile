@@ -94,7 +94,8 @@ cargo-tests: check-postgres
 
 # The tests that choose their own databases, run once in the first pass.
 BACKEND_SUITE_SKIPS := --skip cluster_ --skip fault_ --skip sqlite_ --skip postgres_only_ --skip replica_pair_
-REPLICA_PAIR_PORTS ?= 55432 55433
+# Below the ephemeral range (32768 and up), where a client connection of the suite could hold the port.
+REPLICA_PAIR_PORTS ?= 25432 25433
 
 # The server Playwright drives: a fresh database, cheap bcrypt, no rate limits.
 E2E_SERVER_ENV = DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \

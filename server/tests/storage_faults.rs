@@ -150,6 +150,10 @@ async fn fault_postgres_turned_read_only_every_write_answers_503_and_nothing_cha
     for sql in set_read_only(false) {
         sqlx::query(&sql).execute(&mut admin).await.unwrap();
     }
+    // Every connection the server's pool holds was just ended by the database: the health check, the first thing
+    // a load balancer asks, must still find the database answering (on a fresh connection).
+    let health = server.http.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the health check after the database ended every session");
 
     let (acknowledged, refused) = tally(&records);
     eprintln!("read-only database: {acknowledged} acknowledged, {refused} refused with 503, of {}", records.len());

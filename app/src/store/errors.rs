@@ -24,13 +24,14 @@ impl From<sqlx::Error> for AppError {
 
 /// Whether `err` says the connection itself is gone (the server ended it, or the network did), so that the same
 /// read on another connection may well succeed: I/O and protocol errors, SQLSTATE class 08 (connection
-/// exception) and 57P01/57P02 (the session was terminated, or the server is shutting down after a crash).
+/// exception), 57P01/57P02 (the session was terminated, or the server is shutting down after a crash) and 57P05
+/// (the session was idle too long: `idle_session_timeout`).
 pub(crate) fn lost_connection(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            code.starts_with("08") || code == "57P01" || code == "57P02"
+            code.starts_with("08") || ["57P01", "57P02", "57P05"].contains(&code.as_ref())
         }
         _ => false,
     }

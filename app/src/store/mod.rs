@@ -95,25 +95,27 @@ pub enum Dialect {
 /// per backend, so every query is type-checked against both drivers.
 ///
 /// On PostgreSQL a read that finds its connection lost (ended by the server while it sat in the pool: a restart,
-/// a terminated session) runs again on another connection, as many times as the pool has connections (after a
-/// restart all of them may be dead; each failed try drops one). The main pool does not ping a connection before
-/// handing it out (`open_postgres`), so this is how a read recovers from one; reads are safe to repeat. A
-/// database that is down is not tried again: no connection is had within the acquire timeout (503).
+/// a terminated session), or gets no answer within the acquire timeout (a connection a firewall dropped without
+/// a word), runs once more, on a connection checked just now (`LiveConnection`, which clears dead ones out of the
+/// pool). The main pool does not ping a connection before handing it out (`open_postgres`), so this is how a
+/// read recovers from one; reads are safe to repeat, and never more than twice. A database that is down is not
+/// tried again: no connection is had within the acquire timeout (503).
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
             $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
             $crate::store::Backend::Postgres($pool) => {
-                let mut tries_left = $pool.options().get_max_connections();
-                loop {
-                    let read: Result<_, sqlx::Error> = async { Ok($body) }.await;
-                    match read {
-                        Ok(value) => break value,
-                        Err(err) if tries_left > 0 && $crate::store::errors::lost_connection(&err) => {
-                            tracing::debug!(error = %err, "a pooled connection was lost; reading again on another");
-                            tries_left -= 1;
-                        }
-                        Err(err) => return Err(err.into()),
+                let limit = $pool.options().get_acquire_timeout();
+                let read = tokio::time::timeout(limit, async { Ok::<_, sqlx::Error>($body) }).await;
+                match read {
+                    Ok(Ok(value)) => value,
+                    Ok(Err(err)) if !$crate::store::errors::lost_connection(&err) => return Err(err.into()),
+                    lost => {
+                        let why = lost.err().map_or_else(|| "lost".to_owned(), |_| "no answer in time".to_owned());
+                        tracing::debug!(why, "a pooled connection failed a read; reading again on a checked one");
+                        let mut conn = $crate::store::LiveConnection::live_connection($pool).await?;
+                        let $pool = &mut *conn;
+                        $body
                     }
                 }
             }
@@ -208,18 +210,21 @@ impl LiveConnection<sqlx::Sqlite> for SqlitePool {
 }
 
 impl LiveConnection<sqlx::Postgres> for PgPool {
-    /// Pinged first (an empty round trip); a dead one is closed and the next tried, as many times as the pool
-    /// has connections (then a fresh one is made).
+    /// Pinged first (an empty round trip); one that fails the ping, or does not answer, is thrown away (its place
+    /// in the pool freed at once) and the next tried, all within one acquire timeout (then 503).
     async fn live_connection(&self) -> Result<PoolConnection<sqlx::Postgres>, sqlx::Error> {
-        for _ in 0..self.options().get_max_connections() {
-            let mut conn = self.acquire().await?;
-            match sqlx::Connection::ping(&mut *conn).await {
-                Ok(()) => return Ok(conn),
-                Err(err) if errors::lost_connection(&err) => conn.close_on_drop(),
-                Err(err) => return Err(err),
+        let checked = async {
+            loop {
+                let mut conn = self.acquire().await?;
+                if sqlx::Connection::ping(&mut *conn).await.is_ok() {
+                    return Ok(conn);
+                }
+                drop(conn.detach());
             }
-        }
-        self.acquire().await
+        };
+        tokio::time::timeout(self.options().get_acquire_timeout(), checked)
+            .await
+            .unwrap_or(Err(sqlx::Error::PoolTimedOut))
     }
 }
 
@@ -337,7 +342,11 @@ impl Db {
 
     /// A round trip to the database, for health checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_pool!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+        // `?` inside, so that a lost connection is seen (and the check made again) by `on_pool!`.
+        on_pool!(self, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
     }
 }
 

@@ -26,9 +26,15 @@ fn run(args: &[&str]) {
     );
 }
 
-/// A port nothing listens on now (the pair binds it a moment later).
+/// A port nothing listens on now (the pair binds it a moment later), below the ephemeral range (32768 and up):
+/// there, a client connection of some other test could take it in between.
 fn spare_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    loop {
+        let port = 20_000 + rand::random::<u16>() % 12_000;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl ReplicaPair {
