@@ -14,7 +14,7 @@ FIRST_VISIT_BUDGET_BYTES := 327000
 E2E_ADDR := 127.0.0.1:3100
 
 .PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e screenshots \
-	fuzz fuzz-bounded clean-data
+	fuzz fuzz-bounded clean-data verify-units
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
@@ -55,7 +55,7 @@ test-tools:
 
 ## test: formatting, lints (server and wasm), unit + integration tests on SQLite and PostgreSQL, the cluster and
 ## fault tests, Playwright journeys on the release build, a bounded schemathesis run against it
-test: tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e fuzz-bounded
+test: tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests verify-units e2e fuzz-bounded
 	@echo "==> all checks passed"
 
 fmt-check:
@@ -91,6 +91,11 @@ cargo-tests: check-postgres
 	bash scripts/replica-pair.sh start $$pair/pg $$1 $$2 && \
 	BULLETIN_TEST_BACKEND=postgres TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$$1/postgres \
 		TEST_REPLICA_URL=postgres://postgres@127.0.0.1:$$2/postgres cargo test -p bulletin --tests -- $(BACKEND_SUITE_SKIPS)
+
+## verify-units: deploy/'s systemd units, checked by systemd-analyze against the binary cargo-tests built
+verify-units:
+	@test -x target/debug/bulletin || cargo build -p bulletin
+	bash scripts/verify-units.sh target/debug/bulletin
 
 # The tests that choose their own databases, run once in the first pass.
 BACKEND_SUITE_SKIPS := --skip cluster_ --skip fault_ --skip sqlite_ --skip postgres_only_ --skip replica_pair_

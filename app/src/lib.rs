@@ -20,6 +20,8 @@ pub mod security;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod telemetry;
 
 use components::{Header, KeepSessionFresh};
 use leptos::prelude::*;

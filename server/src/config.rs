@@ -42,6 +42,39 @@ pub enum Command {
     /// Members are member_1..member_N, all with the password "bench password" (hashed once at BCRYPT_COST).
     /// Post 1 gets 50 comments; --comments more are spread over the other posts.
     Seed(SeedArgs),
+    /// Write a consistent copy of the SQLite database to FILE while the board keeps serving (PostgreSQL: prints
+    /// the pg_dump command to use instead)
+    ///
+    /// The copy is written under a temporary name, synced and renamed, readable by this user only. The JWT secret
+    /// (jwt_secret beside the database) is not part of it: keep it too, or every member signs in again.
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup FILE, keeping the old database beside it; refuses while a
+    /// Bulletin server uses the database
+    Restore(RestoreArgs),
+}
+
+/// `bulletin backup`'s argument.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup (it must not exist yet)
+    pub file: PathBuf,
+}
+
+/// `bulletin restore`'s argument.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A backup written by bulletin backup
+    pub file: PathBuf,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable text, one event per line
+    #[default]
+    Text,
+    /// One JSON object per line, with the request's fields (request id, client, user id) as keys
+    Json,
 }
 
 /// `ATTEMPTS/SECONDS`, or `off` (`None`). An alias because clap reads a field typed `Option<…>` as "may be left
@@ -219,6 +252,21 @@ pub struct Settings {
     /// Tracing filter, such as bulletin=debug,tower_http=debug
     #[arg(long, env = "RUST_LOG", global = true, default_value = "info")]
     pub rust_log: String,
+
+    /// Log lines as text (for people) or json (one object per line, for log collectors)
+    #[arg(long, env = "LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text, ignore_case = true)]
+    pub log_format: LogFormat,
+
+    /// Serve Prometheus metrics at http://IP:PORT/metrics, an address of its own (default: off). Keep it private:
+    /// it is never served on LEPTOS_SITE_ADDR
+    #[arg(long, env = "METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Seconds between SIGTERM and closing the listener, while /readyz answers 503 and requests are still served,
+    /// so a load balancer that polls /readyz stops sending traffic first, 0-300
+    #[arg(long, env = "SHUTDOWN_DELAY_SECONDS", global = true, default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_delay_seconds: u64,
 }
 
 fn limit(text: &str) -> Result<Limit, String> {
@@ -308,6 +356,11 @@ pub struct Config {
     pub write_limits: WriteLimits,
     pub site_addr: SocketAddr,
     pub log_filter: String,
+    pub log_format: LogFormat,
+    /// `METRICS_ADDR`: where Prometheus metrics are served; `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `SHUTDOWN_DELAY_SECONDS`: how long after SIGTERM the instance answers "not ready" before it stops accepting.
+    pub shutdown_delay: Duration,
     pub http: HttpPolicy,
 }
 
@@ -376,6 +429,15 @@ impl Settings {
             let problem = "each URL must start with postgres:// or postgresql://";
             return Err(invalid(ErrorKind::ValueValidation, "DATABASE_REPLICA_URLS", problem));
         }
+        if let Some(metrics) = self.metrics_addr
+            && metrics.port() == self.leptos_site_addr.port()
+            && (metrics.ip() == self.leptos_site_addr.ip()
+                || metrics.ip().is_unspecified()
+                || self.leptos_site_addr.ip().is_unspecified())
+        {
+            let problem = "must not be LEPTOS_SITE_ADDR: metrics are for the operator, never on the public listener";
+            return Err(invalid(ErrorKind::ArgumentConflict, "METRICS_ADDR", problem));
+        }
         let min_secret = app::security::token::MIN_SECRET_BYTES;
         if let Some(secret) = &self.jwt_secret
             && secret.len() < min_secret
@@ -417,6 +479,9 @@ impl Settings {
             },
             site_addr: self.leptos_site_addr,
             log_filter: self.rust_log,
+            log_format: self.log_format,
+            metrics_addr: self.metrics_addr,
+            shutdown_delay: Duration::from_secs(self.shutdown_delay_seconds),
             http: HttpPolicy {
                 https: self.bulletin_https,
                 cors_origins: self.frontend_url.unwrap_or_default(),

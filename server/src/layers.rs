@@ -5,7 +5,7 @@
 use crate::browser_policy;
 use crate::client_addr::{TrustedProxies, client_addr};
 use crate::config::HttpPolicy;
-use crate::{audit, limits, read_after, same_origin, server_fn_responses, site_files};
+use crate::{audit, limits, metrics, read_after, same_origin, server_fn_responses, site_files};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -126,8 +126,11 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
         router
     };
     let proxies: Arc<TrustedProxies> = Arc::new(policy.trusted_proxies.clone());
+    let router = router.layer(middleware::from_fn(audit::audit_refusals));
+    // Outside every layer that may answer by itself (the deadline's 408, the body limit's 413), so each answer is
+    // counted and timed.
+    let router = if metrics::enabled() { router.layer(middleware::from_fn(metrics::track_requests)) } else { router };
     router
-        .layer(middleware::from_fn(audit::audit_refusals))
         .layer(middleware::from_fn_with_state(proxies, client_addr))
         // Outermost: the id exists before tracing opens the request's span, and is copied onto every response.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -137,8 +140,9 @@ pub fn with_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, policy: 
                 "request",
                 method = %request.method(),
                 uri = %request.uri().path(),
-                // Quoted (Debug), so no id can pass for more fields of the line.
-                request_id = ?id,
+                // As it is: `drop_unacceptable_request_id` kept only `[A-Za-z0-9-]{1,64}`, which cannot pass for
+                // more fields of a text line (and a JSON line escapes whatever it holds).
+                request_id = %id,
                 client = tracing::field::Empty,
                 user_id = tracing::field::Empty,
             )

@@ -2,14 +2,17 @@
 
 mod api_docs;
 mod audit;
+pub mod backup;
 mod browser_policy;
 pub mod client_addr;
 pub mod config;
 mod connections;
 pub mod layers;
 pub mod limits;
+pub mod metrics;
 pub mod openapi;
 mod read_after;
+pub mod readiness;
 pub mod rest;
 mod same_origin;
 mod secret;
@@ -29,6 +32,7 @@ use config::{Config, HttpPolicy};
 use leptos::config::{LeptosOptions, get_configuration};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use readiness::Readiness;
 use tokio::net::TcpListener;
 
 /// What axum hands to handlers: Leptos' options for rendering, and the service state for the rules (each
@@ -37,6 +41,7 @@ use tokio::net::TcpListener;
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: Board,
+    pub readiness: Readiness,
 }
 
 /// Builds the service state from configuration: opens and migrates the database, loads the secret.
@@ -115,8 +120,8 @@ pub fn check_site(options: &LeptosOptions) -> Result<(), String> {
 }
 
 /// The whole application: pages, server functions, the REST API and static assets, behind the HTTP layers.
-pub fn router(leptos_options: LeptosOptions, app: Board, policy: &HttpPolicy) -> Router {
-    let state = ServerState { leptos_options, app };
+pub fn router(leptos_options: LeptosOptions, app: Board, readiness: Readiness, policy: &HttpPolicy) -> Router {
+    let state = ServerState { leptos_options, app, readiness };
     let routes = generate_route_list(app::App);
     let context_state = state.app.clone();
     // Every rendered page (the 404 page too): the service state for server functions run during rendering, and
@@ -137,15 +142,74 @@ pub fn router(leptos_options: LeptosOptions, app: Board, policy: &HttpPolicy) ->
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(page_context, app::shell))
         .with_state(state)
         .layer(axum::middleware::from_fn(rest::json_errors));
+    // Only on requests that matched a route: it names the route's template for the request metrics.
+    let router =
+        if metrics::enabled() { router.route_layer(axum::middleware::from_fn(metrics::name_route)) } else { router };
     layers::with_layers(router, policy)
 }
 
-/// Serves until `shutdown` resolves, then finishes requests in flight (see `serve.rs`).
+/// What answers while the database is opened and migrated. The probes are answered at once (`/readyz`: 503
+/// `starting`; `/healthz`: 503, nothing is healthy before the database answers). Any other request waits for the
+/// board, at most `wait`, and is then handed to it: a request that arrives during a restart is late, not refused.
+/// One that outwaits start-up, or arrives once shutdown has begun, is answered 503 with Retry-After.
+pub fn starting_router(
+    readiness: Readiness,
+    routes: tokio::sync::watch::Receiver<Router>,
+    wait: std::time::Duration,
+) -> Router {
+    use axum::http::{HeaderValue, StatusCode, header};
+    use axum::response::IntoResponse;
+    use readiness::Phase;
+    use tower::ServiceExt;
+    let unavailable = |message: &str| {
+        let mut answer = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(app::error::error_body(message))).into_response();
+        answer.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        answer
+    };
+    let probe_readiness = readiness.clone();
+    let readyz = move || {
+        let status = match probe_readiness.phase() {
+            Phase::Draining => "draining",
+            _ => "starting",
+        };
+        async move { (StatusCode::SERVICE_UNAVAILABLE, axum::Json(openapi::schemas::Ready { status })) }
+    };
+    let healthz = move || async move { unavailable("Bulletin is starting") };
+    let held = move |request: axum::extract::Request| {
+        let (readiness, routes) = (readiness.clone(), routes.clone());
+        async move {
+            match readiness.started(wait).await {
+                Phase::Ready => {
+                    let board = routes.borrow().clone();
+                    board.oneshot(request).await.unwrap_or_else(|never| match never {})
+                }
+                Phase::Starting => unavailable("Bulletin is starting"),
+                Phase::Draining => unavailable("Bulletin is shutting down"),
+            }
+        }
+    };
+    Router::new()
+        .route("/readyz", axum::routing::get(readyz))
+        .route("/healthz", axum::routing::get(healthz))
+        .fallback(held)
+}
+
+/// Serves `router` until `shutdown` resolves, then finishes requests in flight (see `serve.rs`).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     policy: &HttpPolicy,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve::serve(listener, router, policy, shutdown).await
+    serve::serve(listener, tokio::sync::watch::channel(router).1, policy, shutdown).await
+}
+
+/// Serves whichever router `routes` holds at each request (see `starting_router`), until `shutdown` resolves.
+pub async fn serve_routes(
+    listener: TcpListener,
+    routes: tokio::sync::watch::Receiver<Router>,
+    policy: &HttpPolicy,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve::serve(listener, routes, policy, shutdown).await
 }

@@ -55,11 +55,13 @@ fn connection_capacity(configured: Option<usize>, file_limit: u64) -> usize {
     configured.unwrap_or(DEFAULT_MAX_CONNECTIONS).min(by_descriptors).max(1)
 }
 
-/// Serves `router` until `shutdown` resolves, then stops accepting, lets in-flight requests finish (at most the
-/// request deadline plus a margin) and returns. Each request carries its peer address as `ConnectInfo`.
+/// Serves the router `routes` holds until `shutdown` resolves, then stops accepting, lets in-flight requests finish
+/// (at most the request deadline plus a margin) and returns. Each request goes to the router `routes` holds when it
+/// arrives (start-up replaces the one that answers "starting" once the board is open), and carries its peer
+/// address as `ConnectInfo`.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    routes: watch::Receiver<Router>,
     policy: &HttpPolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -101,13 +103,13 @@ pub async fn serve(
             continue; // dropping the stream closes it
         };
         let _ = stream.set_nodelay(true);
-        let (router, tracked) = (router.clone(), connection.clone());
+        let (routes, tracked) = (routes.clone(), connection.clone());
         let service = tower::service_fn(move |request: axum::http::Request<Incoming>| {
             // Busy from the request head until the response body is sent (or the request is abandoned).
             let in_flight = tracked.start_request();
             let mut request = request.map(Body::new);
             request.extensions_mut().insert(ConnectInfo(peer));
-            let router = router.clone();
+            let router = routes.borrow().clone();
             async move {
                 let response = router.oneshot(request).await?;
                 Ok::<_, Infallible>(response.map(|body| Body::new(TrackedBody::new(body, in_flight))))

@@ -107,6 +107,8 @@ async fn fault_database_outage_answers_503_then_recovers_without_restart() {
         let read = status_and_retry_after(server.call("GET", "/posts", Some(&alice), None).await).await;
         let health = server.http.get(server.url("/healthz")).send().await.unwrap();
         let health = (health.status().as_u16(), health.json::<Value>().await.unwrap());
+        let ready = server.http.get(server.url("/readyz")).send().await.unwrap();
+        let ready = (ready.status().as_u16(), ready.json::<Value>().await.unwrap());
         let login = server.post_json("/auth/login", json!({"username": "alice", "password": "long enough"})).await;
         let login = status_and_retry_after(login).await;
 
@@ -124,14 +126,18 @@ async fn fault_database_outage_answers_503_then_recovers_without_restart() {
         }
         tokio::time::sleep(Duration::from_millis(300)).await; // let the writers succeed again
         running.store(false, Ordering::Relaxed);
-        (read, health, login, recovered, _relay)
+        let ready_again = server.http.get(server.url("/readyz")).send().await.unwrap().status().as_u16();
+        (read, health, ready, login, recovered, ready_again, _relay)
     };
-    let (outcomes, (read, health, login, recovered, _relay)) = tokio::join!(join_all(writers), observer);
+    let (outcomes, (read, health, ready, login, recovered, ready_again, _relay)) =
+        tokio::join!(join_all(writers), observer);
 
     assert_eq!(read.0, 503, "a read during the outage");
     assert!(read.1.is_some(), "503 carries Retry-After");
     assert_eq!(health.0, 503);
     assert_eq!(health.1["error"], "Service temporarily unavailable, try again shortly");
+    assert_eq!(ready, (503, json!({"status": "database_unavailable"})), "a balancer is told to stay away");
+    assert_eq!(ready_again, 200, "and to come back");
     assert_eq!(login.0, 503, "a login during the outage");
     let recovered = recovered.expect("the server serves 200s again after the database is back");
     eprintln!("recovered {recovered:?} after the database came back");

@@ -35,6 +35,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("DELETE", "/posts/{id}/comments/{comment_id}"),
     ("GET", "/users/{id}"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
 ];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -98,7 +99,7 @@ async fn the_document_describes_bearer_auth_errors_and_examples() {
 
     for (method, path) in OPERATIONS {
         let operation = &doc["paths"][path][method.to_lowercase()];
-        let public = ["/auth/register", "/auth/login", "/healthz"].contains(path);
+        let public = ["/auth/register", "/auth/login", "/healthz", "/readyz"].contains(path);
         let security = operation.get("security").unwrap_or(&doc["security"]);
         assert_eq!(security == &serde_json::json!([{}]), public, "{method} {path}: security {security}");
         let responses = operation["responses"].as_object().unwrap();

@@ -75,7 +75,9 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, bcrypt::BcryptError> + Send + 'static,
     ) -> Result<T, AppError> {
+        let queued = crate::telemetry::Waiting::in_gauge(metrics::gauge!(crate::telemetry::PASSWORD_HASH_QUEUE));
         let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        drop(queued);
         tokio::task::spawn_blocking(work).await.map_err(AppError::internal)?.map_err(AppError::internal)
     }
 

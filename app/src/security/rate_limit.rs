@@ -70,6 +70,8 @@ const PRUNE_AT: usize = 10_000;
 #[derive(Clone)]
 pub struct AttemptLimiter<K = IpAddr> {
     limit: Option<RateLimit>,
+    /// Keeps its keys apart from other limiters' in the database, and labels its refusals in the metrics.
+    name: &'static str,
     counts: Counts<K>,
 }
 
@@ -78,21 +80,21 @@ enum Counts<K> {
     /// This process's memory: the only instance (SQLite).
     Memory(Arc<Mutex<HashMap<K, Window>>>),
     /// The database's attempt windows, under this limiter's name: every instance (PostgreSQL).
-    Shared { pool: sqlx::PgPool, name: &'static str },
+    Shared(sqlx::PgPool),
 }
 
 impl<K: LimitKey> AttemptLimiter<K> {
-    /// A limiter counting in this process's memory. `None` disables limiting.
-    pub fn new(limit: Option<RateLimit>) -> Self {
-        AttemptLimiter { limit, counts: Counts::Memory(Arc::default()) }
+    /// A limiter named `name` counting in this process's memory. `None` disables limiting.
+    pub fn new(name: &'static str, limit: Option<RateLimit>) -> Self {
+        AttemptLimiter { limit, name, counts: Counts::Memory(Arc::default()) }
     }
 
     /// A limiter counting where every instance on `db` sees the same count: in the database if several
     /// instances can share it (PostgreSQL), else in memory. `name` keeps its keys apart from other limiters'.
     pub fn on(db: &Db, name: &'static str, limit: Option<RateLimit>) -> Self {
         match db.shared_postgres() {
-            Some(pool) => AttemptLimiter { limit, counts: Counts::Shared { pool: pool.clone(), name } },
-            None => AttemptLimiter::new(limit),
+            Some(pool) => AttemptLimiter { limit, name, counts: Counts::Shared(pool.clone()) },
+            None => AttemptLimiter::new(name, limit),
         }
     }
 
@@ -120,8 +122,8 @@ impl<K: LimitKey> AttemptLimiter<K> {
                     window.attempts = window.attempts.saturating_sub(1);
                 }
             }
-            Counts::Shared { pool, name } => {
-                let _ = attempt_windows::refund(pool, name, &key.shared_key()).await;
+            Counts::Shared(pool) => {
+                let _ = attempt_windows::refund(pool, self.name, &key.shared_key()).await;
             }
         }
     }
@@ -135,8 +137,8 @@ impl<K: LimitKey> AttemptLimiter<K> {
             Counts::Memory(_) => {
                 self.lock().remove(key);
             }
-            Counts::Shared { pool, name } => {
-                let _ = attempt_windows::forget(pool, name, &key.shared_key()).await;
+            Counts::Shared(pool) => {
+                let _ = attempt_windows::forget(pool, self.name, &key.shared_key()).await;
             }
         }
     }
@@ -145,16 +147,19 @@ impl<K: LimitKey> AttemptLimiter<K> {
         let Some(limit) = self.limit else { return Ok(()) };
         let verdict = match &self.counts {
             Counts::Memory(_) => self.decide_in_memory(key, limit, Instant::now(), count),
-            Counts::Shared { pool, name } => {
+            Counts::Shared(pool) => {
                 let key = key.shared_key();
                 if count {
-                    attempt_windows::attempt(pool, name, &key, limit.attempts, limit.window).await?
+                    attempt_windows::attempt(pool, self.name, &key, limit.attempts, limit.window).await?
                 } else {
-                    attempt_windows::check(pool, name, &key, limit.attempts).await?
+                    attempt_windows::check(pool, self.name, &key, limit.attempts).await?
                 }
             }
         };
-        verdict.map_err(AppError::RateLimited)
+        verdict.map_err(|retry_after| {
+            crate::telemetry::limit_refused(self.name);
+            AppError::RateLimited(retry_after)
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Window>> {
@@ -204,7 +209,7 @@ mod tests {
 
     #[test]
     fn attempts_past_the_limit_are_refused_with_the_wait() {
-        let limiter = AttemptLimiter::new(Some(limit("2/60")));
+        let limiter = AttemptLimiter::new("test", Some(limit("2/60")));
         let start = Instant::now();
         assert!(limiter.decide_in_memory(IP, limit("2/60"), start, true).is_ok());
         assert!(limiter.decide_in_memory(IP, limit("2/60"), start, true).is_ok());
@@ -214,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_new_window_starts_fresh() {
-        let limiter = AttemptLimiter::new(Some(limit("1/60")));
+        let limiter = AttemptLimiter::new("test", Some(limit("1/60")));
         let start = Instant::now();
         assert!(limiter.decide_in_memory(IP, limit("1/60"), start, true).is_ok());
         assert!(limiter.decide_in_memory(IP, limit("1/60"), start + Duration::from_secs(59), true).is_err());
@@ -223,7 +228,7 @@ mod tests {
 
     #[tokio::test]
     async fn checking_does_not_count_and_forgetting_clears() {
-        let limiter = AttemptLimiter::<i64>::new(Some(limit("2/60")));
+        let limiter = AttemptLimiter::<i64>::new("test", Some(limit("2/60")));
         for _ in 0..5 {
             assert!(limiter.check(7).await.is_ok(), "checks alone never reach the limit");
         }
@@ -236,7 +241,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refunded_attempt_is_available_again() {
-        let limiter = AttemptLimiter::new(Some(limit("1/60")));
+        let limiter = AttemptLimiter::new("test", Some(limit("1/60")));
         assert!(limiter.attempt(IP).await.is_ok());
         assert!(matches!(limiter.attempt(IP).await, Err(AppError::RateLimited(_))));
         limiter.refund(&IP).await;
@@ -247,7 +252,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_limit_allows_everything() {
-        let limiter = AttemptLimiter::<IpAddr>::new(None);
+        let limiter = AttemptLimiter::<IpAddr>::new("test", None);
         for _ in 0..1000 {
             assert!(limiter.attempt(IP).await.is_ok());
         }

@@ -14,6 +14,7 @@ use crate::model::{AuthToken, Member};
 use crate::security::token::{LEEWAY_SECONDS, now};
 use crate::security::{Claims, Grant, MemberTokens, common_passwords};
 use crate::store::users;
+use crate::telemetry;
 use std::net::IpAddr;
 
 impl Board {
@@ -64,6 +65,7 @@ impl Board {
                     return Err(AppError::Unavailable);
                 }
                 tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
+                telemetry::login("success");
                 self.upgrade_hash(&user, &credentials.password).await;
                 let member = Member { user_id: user.id, username: user.username };
                 self.signed_in(member, user.token_generation)
@@ -71,6 +73,7 @@ impl Board {
             user => {
                 let user_id = user.map(|u| u.id);
                 tracing::warn!(target: "audit", event = "login_failed", user_id, "login refused: bad credentials");
+                telemetry::login("failure");
                 Err(AppError::Unauthorized(messages::BAD_CREDENTIALS.into()))
             }
         }
@@ -147,6 +150,7 @@ impl Board {
             return Err(AppError::Unauthorized(messages::SESSION_TOO_OLD.into()));
         }
         tracing::info!(target: "audit", event = "refresh", user_id = member.user_id, "token refreshed");
+        telemetry::token_refreshed();
         let grant = Grant { generation: claims.generation, auth_time, session_id: claims.sid };
         self.token_for(member, &grant)
     }
@@ -170,6 +174,7 @@ impl Board {
         tokens.revoked_sessions.insert(claims.sid);
         self.member_tokens.put(tokens);
         tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "session ended");
+        telemetry::tokens_revoked("logout");
         Ok(())
     }
 
@@ -183,6 +188,7 @@ impl Board {
             revoked_sessions: Default::default(),
         });
         tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
+        telemetry::tokens_revoked("logout_all");
         Ok(())
     }
 
@@ -212,6 +218,7 @@ impl Board {
             revoked_sessions: Default::default(),
         });
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
+        telemetry::tokens_revoked("password_change");
         self.token_for(member.clone(), &Grant::new_session(generation))
     }
 

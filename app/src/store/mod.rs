@@ -6,6 +6,7 @@
 //! where the SQL dialects differ are spelled out beside each other in the module that needs them.
 
 pub(crate) mod attempt_windows;
+pub mod backup;
 pub mod comments;
 pub(crate) mod errors;
 pub mod posts;
@@ -40,6 +41,20 @@ pub struct Db {
     reserve: Option<StorageReserve>,
     /// PostgreSQL's read replicas, if any (see `replicas.rs`).
     replicas: Option<replicas::Replicas>,
+    /// SQLite's file, for the size of its log (`None` on PostgreSQL).
+    sqlite_file: Option<std::sync::Arc<sqlite_file::SqliteFile>>,
+    /// PostgreSQL: one connection of its own for readiness checks, so a busy pool does not look like a database
+    /// that is down (`answers_now`).
+    probe: Option<PgPool>,
+}
+
+/// One pool's connections at a moment (`Db::pool_stats`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    pub name: String,
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -103,10 +118,19 @@ pub enum Dialect {
 macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
-            $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::store::Backend::Sqlite { read, .. } => {
+                let mut conn = $crate::telemetry::acquiring("read", read.acquire()).await?;
+                let $pool = &mut *conn;
+                $body
+            }
             $crate::store::Backend::Postgres($pool) => {
                 let limit = $pool.options().get_acquire_timeout();
-                let read = tokio::time::timeout(limit, async { Ok::<_, sqlx::Error>($body) }).await;
+                let read = tokio::time::timeout(limit, async {
+                    let mut conn = $crate::telemetry::acquiring("main", $pool.acquire()).await?;
+                    let $pool = &mut *conn;
+                    Ok::<_, sqlx::Error>($body)
+                })
+                .await;
                 match read {
                     Ok(Ok(value)) => value,
                     Ok(Err(err)) if !$crate::store::errors::lost_connection(&err) => return Err(err.into()),
@@ -130,11 +154,12 @@ pub(crate) use on_pool;
 macro_rules! on_replica {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db.backend() {
-            $crate::store::Backend::Sqlite { read: $pool, .. } => $body,
+            $crate::store::Backend::Sqlite { .. } => $crate::store::on_pool!($db, |$pool| $body),
             $crate::store::Backend::Postgres(_) => match $db.replica_for_read().await {
                 Some(replica) => {
                     let on_replica = $crate::store::replicas::bounded(async {
-                        let $pool = replica.pool();
+                        let mut conn = $crate::telemetry::acquiring("replica", replica.pool().acquire()).await?;
+                        let $pool = &mut *conn;
                         Ok($body)
                     })
                     .await;
@@ -205,7 +230,7 @@ pub(crate) trait LiveConnection<DB: sqlx::Database> {
 impl LiveConnection<sqlx::Sqlite> for SqlitePool {
     /// SQLite's connections are files this process holds open: nothing can end them from outside.
     async fn live_connection(&self) -> Result<PoolConnection<sqlx::Sqlite>, sqlx::Error> {
-        self.acquire().await
+        crate::telemetry::acquiring("write", self.acquire()).await
     }
 }
 
@@ -215,7 +240,7 @@ impl LiveConnection<sqlx::Postgres> for PgPool {
     async fn live_connection(&self) -> Result<PoolConnection<sqlx::Postgres>, sqlx::Error> {
         let checked = async {
             loop {
-                let mut conn = self.acquire().await?;
+                let mut conn = crate::telemetry::acquiring("main", self.acquire()).await?;
                 if sqlx::Connection::ping(&mut *conn).await.is_ok() {
                     return Ok(conn);
                 }
@@ -232,6 +257,9 @@ impl LiveConnection<sqlx::Postgres> for PgPool {
 pub(crate) fn single<T>(rows: Vec<T>) -> Option<T> {
     rows.into_iter().next()
 }
+
+/// How long a readiness check waits for the database (`Db::answers_now`).
+const PROBE_TIME_LIMIT: Duration = Duration::from_secs(1);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -263,7 +291,15 @@ impl Db {
                 let lane = SearchLane::sqlite(lane, settings.search);
                 tokio::spawn(sqlite_file::checkpoint_wal(read.clone(), write.clone(), file.clone()));
                 let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
-                let db = Db { backend: Backend::Sqlite { read, write }, lane, reserve, replicas: None };
+                let sqlite_file = (!sqlite_file::is_in_memory(file.path())).then(|| std::sync::Arc::new(file));
+                let db = Db {
+                    backend: Backend::Sqlite { read, write },
+                    lane,
+                    reserve,
+                    replicas: None,
+                    sqlite_file,
+                    probe: None,
+                };
                 search::backfill(&db).await?;
                 tokio::spawn(search::keep_folding(db.clone()));
                 Ok(db)
@@ -273,7 +309,12 @@ impl Db {
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 let lane = SearchLane::postgres(url, settings.search)?;
                 // PostgreSQL's disk is the database server's: its own disk-full errors are answered 503.
-                let db = Db { backend: Backend::Postgres(pool.clone()), lane, reserve: None, replicas: None };
+                let probe = PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(PROBE_TIME_LIMIT)
+                    .connect_lazy_with(PgConnectOptions::from_str(url)?.application_name("bulletin-probe"));
+                let backend = Backend::Postgres(pool.clone());
+                let db = Db { backend, lane, reserve: None, replicas: None, sqlite_file: None, probe: Some(probe) };
                 search::backfill(&db).await?;
                 tokio::spawn(attempt_windows::prune_ended(pool, Duration::from_secs(60)));
                 tokio::spawn(search::keep_folding(db.clone()));
@@ -337,6 +378,45 @@ impl Db {
         match self.backend {
             Backend::Sqlite { .. } => Dialect::Sqlite,
             Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Each pool's connections now, for the metrics: name, open, idle and the most it may open. Read replicas'
+    /// pools are `replica1`, `replica2`, … in the order of `DATABASE_REPLICA_URLS`.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        fn stats<DB: sqlx::Database>(name: impl Into<String>, pool: &sqlx::Pool<DB>) -> PoolStats {
+            let max = pool.options().get_max_connections();
+            PoolStats { name: name.into(), open: pool.size(), idle: pool.num_idle() as u32, max }
+        }
+        let mut all = match &self.backend {
+            Backend::Sqlite { read, write } => vec![stats("read", read), stats("write", write)],
+            Backend::Postgres(pool) => vec![stats("main", pool)],
+        };
+        all.push(match &self.lane.pool {
+            search_lane::LanePool::Sqlite(pool) => stats("search", pool),
+            search_lane::LanePool::Postgres(pool) => stats("search", pool),
+        });
+        if let Some(replicas) = &self.replicas {
+            let pools = replicas.pools().enumerate();
+            all.extend(pools.map(|(i, pool)| stats(format!("replica{}", i + 1), pool)));
+        }
+        all
+    }
+
+    /// The size of SQLite's write-ahead log file now; `None` on PostgreSQL or in memory.
+    pub fn sqlite_wal_bytes(&self) -> Option<u64> {
+        self.sqlite_file.as_ref().map(|file| file.wal_bytes())
+    }
+
+    /// Whether the database answers a round trip within a second, on a connection no request can take (on
+    /// PostgreSQL), so that a pool busy with requests is not mistaken for a database that is gone.
+    pub async fn answers_now(&self) -> bool {
+        match &self.probe {
+            Some(probe) => {
+                let round_trip = sqlx::query("SELECT 1").execute(probe);
+                matches!(tokio::time::timeout(PROBE_TIME_LIMIT, round_trip).await, Ok(Ok(_)))
+            }
+            None => matches!(tokio::time::timeout(PROBE_TIME_LIMIT, self.ping()).await, Ok(Ok(()))),
         }
     }
 

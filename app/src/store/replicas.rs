@@ -191,6 +191,11 @@ impl Replicas {
     }
 
     /// The replicas and whether each is in use now, for tests and logs.
+    /// Each replica's pool, in configuration order.
+    pub(crate) fn pools(&self) -> impl Iterator<Item = &PgPool> {
+        self.inner.replicas.iter().map(|replica| &replica.pool)
+    }
+
     pub fn in_use(&self) -> Vec<(String, bool)> {
         let now_ms = self.inner.now_ms();
         self.inner.replicas.iter().map(|r| (r.label.clone(), r.usable(now_ms, self.inner.max_lag))).collect()

@@ -16,6 +16,8 @@ pub(super) struct SqliteFile {
     path: PathBuf,
     acquire_timeout: Duration,
     wal_limit_bytes: u64,
+    /// Held (shared) for as long as the database is open here, so `bulletin restore` cannot swap the file.
+    _in_use: Option<std::sync::Arc<InUse>>,
 }
 
 impl SqliteFile {
@@ -38,14 +40,20 @@ impl SqliteFile {
             // Each time the log starts over, it is cut back to this size (else it keeps its largest size forever).
             .pragma("journal_size_limit", settings.wal_limit_bytes.to_string());
         let path = options.get_filename().to_path_buf();
-        if !is_in_memory(&path) {
+        let in_use = if is_in_memory(&path) {
+            None
+        } else {
+            // The lock first: during a restore, not even an empty file is made where the restored one will go.
+            let lock = InUse::shared(&path).map_err(|e| sqlx::Error::Configuration(e.into()))?;
             create_private(&path).map_err(sqlx::Error::Io)?;
-        }
+            Some(std::sync::Arc::new(lock))
+        };
         Ok(SqliteFile {
             options,
             path,
             acquire_timeout: settings.acquire_timeout,
             wal_limit_bytes: settings.wal_limit_bytes,
+            _in_use: in_use,
         })
     }
 
@@ -71,15 +79,60 @@ impl SqliteFile {
             .await
     }
 
-    fn wal_bytes(&self) -> u64 {
+    pub(super) fn wal_bytes(&self) -> u64 {
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
         std::fs::metadata(wal).map_or(0, |m| m.len())
     }
 }
 
+/// A lock on `DATABASE.lock` beside the database: shared by every process that has the database open (servers,
+/// `bulletin seed`), exclusive for `bulletin restore`, which must not replace the file under them. An advisory
+/// `flock` on a file of its own, not on the database: SQLite's own locks are POSIX locks on the database file,
+/// which the process would lose whenever any descriptor of that file it holds is closed. The lock goes with the
+/// process, however it ends.
+#[derive(Debug)]
+pub(super) struct InUse(#[allow(dead_code)] std::fs::File);
+
+impl InUse {
+    pub(super) fn shared(database: &Path) -> Result<InUse, String> {
+        InUse::take(database, rustix::fs::FlockOperation::NonBlockingLockShared, || {
+            format!("{} is being restored (bulletin restore); start Bulletin once it has finished", database.display())
+        })
+    }
+
+    pub(super) fn exclusive(database: &Path) -> Result<InUse, String> {
+        InUse::take(database, rustix::fs::FlockOperation::NonBlockingLockExclusive, || {
+            format!(
+                "a Bulletin server (or seed, or restore) is using {}: stop it first, then restore",
+                database.display()
+            )
+        })
+    }
+
+    /// `held`: the message when another process holds the lock in a way `how` cannot share.
+    fn take(database: &Path, how: rustix::fs::FlockOperation, held: impl Fn() -> String) -> Result<InUse, String> {
+        let mut name = database.as_os_str().to_owned();
+        name.push(".lock");
+        let opened = || {
+            if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
+                std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+            }
+            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&name)
+        };
+        let file = opened().map_err(|e| format!("cannot open {}: {e}", Path::new(&name).display()))?;
+        match rustix::fs::flock(&file, how) {
+            Ok(()) => Ok(InUse(file)),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(held()),
+            Err(err) => Err(format!("cannot lock {}: {err}", Path::new(&name).display())),
+        }
+    }
+}
+
 /// In-memory databases have no file (sqlx names them `file:sqlx-in-memory-N`).
-fn is_in_memory(path: &Path) -> bool {
+pub(super) fn is_in_memory(path: &Path) -> bool {
     let name = path.to_string_lossy();
     name.is_empty() || name == ":memory:" || name.starts_with("file:")
 }

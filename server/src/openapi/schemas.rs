@@ -262,6 +262,14 @@ pub struct Health {
     pub replicas: Option<ReplicaHealth>,
 }
 
+/// `GET /readyz`.
+#[derive(serde::Serialize, ToSchema)]
+#[schema(example = json!({"status": "ready"}))]
+pub struct Ready {
+    /// `ready` (200); `starting`, `draining` or `database_unavailable` (503).
+    pub status: &'static str,
+}
+
 /// The read replicas this instance knows of, and how many it reads from now: answering, and no further behind the
 /// primary than `DATABASE_REPLICA_MAX_LAG_MS`. Fewer in use than configured is worth an alert, not an outage:
 /// reads go to the primary meanwhile.

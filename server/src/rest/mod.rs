@@ -39,7 +39,8 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
         .routes(routes!(posts::list_comments, posts::add_comment))
         .routes(routes!(posts::delete_comment));
     let users = OpenApiRouter::new().routes(routes!(users::show));
-    let (health, health_doc) = OpenApiRouter::new().routes(routes!(health::healthz)).split_for_parts();
+    let (health, health_doc) =
+        OpenApiRouter::new().routes(routes!(health::healthz)).routes(routes!(health::readyz)).split_for_parts();
 
     let cors = crate::browser_policy::cors(cors_origins);
     let mut router = health;

@@ -102,7 +102,7 @@ impl TestServer {
         if let Some(root) = site_root {
             options.site_root = root.to_str().unwrap().into();
         }
-        let router = bulletin::router(options, state, &config.http);
+        let router = bulletin::router(options, state, bulletin::readiness::Readiness::ready(), &config.http);
         let seen = replica_url.as_ref().map(|_| seen.unwrap_or_default());
         let router = match &seen {
             Some(seen) => observer::reading_after(router, seen.clone()),

@@ -31,6 +31,21 @@ pub fn send_sigterm(pid: u32) -> bool {
     std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().is_ok_and(|status| status.success())
 }
 
+/// Runs `bulletin ARGS` (a command such as `backup FILE`) on `database_url` with `TEST_DEFAULTS` to its end:
+/// whether it succeeded, and what it printed (standard output, then standard error).
+pub async fn run_command(database_url: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .envs(super::TEST_DEFAULTS)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("the bulletin binary runs");
+    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), printed)
+}
+
 /// A running `bulletin` process, healthy when returned; killed (SIGKILL) when dropped, unless it has exited.
 pub struct Bulletin {
     /// Where it listens, `127.0.0.1:port`.
@@ -57,7 +72,24 @@ impl Bulletin {
         Bulletin::launch(database_url, &free_addr(), vars, Some(files)).await
     }
 
-    async fn launch(database_url: &str, addr: &str, vars: &[(&str, &str)], file_limit: Option<u64>) -> Bulletin {
+    /// Starts `bulletin` on `database_url` with its log (standard output) written to `log`.
+    pub async fn start_logging_to(database_url: &str, vars: &[(&str, &str)], log: std::fs::File) -> Bulletin {
+        let addr = free_addr();
+        let child =
+            Bulletin::command(database_url, &addr, vars).stdout(log).spawn().expect("the bulletin binary starts");
+        wait_until_healthy(&format!("http://{addr}/healthz")).await;
+        Bulletin { base: format!("http://{addr}"), addr, child }
+    }
+
+    /// Starts `bulletin` on `database_url` and returns at once, before it is ready (say, while it migrates).
+    pub fn spawn(database_url: &str, vars: &[(&str, &str)]) -> Bulletin {
+        let addr = free_addr();
+        let child = Bulletin::command(database_url, &addr, vars).spawn().expect("the bulletin binary starts");
+        Bulletin { base: format!("http://{addr}"), addr, child }
+    }
+
+    /// The binary with `TEST_DEFAULTS` and `vars`, on `database_url`, listening on `addr`, its log discarded.
+    fn command(database_url: &str, addr: &str, vars: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
         command
             .env("DATABASE_URL", database_url)
@@ -67,6 +99,11 @@ impl Bulletin {
             .envs(vars.iter().copied())
             .stdout(Stdio::null())
             .kill_on_drop(true);
+        command
+    }
+
+    async fn launch(database_url: &str, addr: &str, vars: &[(&str, &str)], file_limit: Option<u64>) -> Bulletin {
+        let mut command = Bulletin::command(database_url, addr, vars);
         if let Some(files) = file_limit {
             let limit = rustix::process::Rlimit { current: Some(files), maximum: Some(files) };
             // SAFETY: setrlimit is async-signal-safe, which is all a pre_exec hook may call.
