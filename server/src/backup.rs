@@ -30,9 +30,12 @@ pub async fn run_restore(config: &Config, file: &Path) -> Result<(), String> {
     let target = backup::sqlite_path(&config.database_url)?.unwrap_or_default();
     let target = std::path::absolute(&target).unwrap_or(target);
     println!("restored {} into {}: {}", file.display(), target.display(), describe(&restored.summary));
-    match restored.previous {
-        Some(previous) => println!("the database it replaced is kept as {}", previous.display()),
-        None => println!("there was no database before it"),
+    match restored.previous.as_slice() {
+        [] => println!("there was no database before it"),
+        kept => {
+            let names: Vec<String> = kept.iter().map(|p| p.display().to_string()).collect();
+            println!("what it replaced is kept as {}", names.join(", "));
+        }
     }
     Ok(())
 }
@@ -70,7 +73,8 @@ fn without_password(url: &str) -> (String, bool) {
         }
     }
     if let Some(query) = query {
-        let params: Vec<&str> = query.split('&').filter(|p| !p.starts_with("password=")).collect();
+        let secret = |p: &&str| p.starts_with("password=") || p.starts_with("sslpassword=");
+        let params: Vec<&str> = query.split('&').filter(|p| !secret(p)).collect();
         had |= params.len() != query.split('&').count();
         if !params.is_empty() {
             kept = format!("{kept}?{}", params.join("&"));

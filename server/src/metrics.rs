@@ -47,7 +47,7 @@ fn describe() {
     use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
     describe_counter!(HTTP_REQUESTS, "Requests answered, by method, route template and status");
     describe_histogram!(HTTP_DURATION, Unit::Seconds, "Time to the response's head, by method and route template");
-    describe_gauge!(HTTP_IN_FLIGHT, "Requests being handled now");
+    describe_gauge!(HTTP_IN_FLIGHT, "Requests being handled now (until their response head is ready)");
     describe_gauge!(DB_CONNECTIONS, "Database connections open, by pool and state (idle, in_use)");
     describe_gauge!(DB_MAX_CONNECTIONS, "The most connections each pool may open");
     describe_gauge!(telemetry::DB_ACQUIRE_WAITING, "Requests waiting for a database connection, by pool");

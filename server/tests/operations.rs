@@ -179,18 +179,35 @@ async fn sqlite_a_write_ahead_log_left_without_its_database_is_never_replayed_on
     server.exited().await;
     let database = dir.path().join("bulletin.db");
     let log = dir.path().join("bulletin.db-wal");
-    assert!(std::fs::metadata(&log).is_ok_and(|m| m.len() > 0), "the killed server left its log");
+    let log_bytes = std::fs::read(&log).unwrap();
+    assert!(!log_bytes.is_empty(), "the killed server left its log");
     std::fs::rename(&database, dir.path().join("moved-away.db")).unwrap();
 
     let (ok, printed) = run_command(&url, &["restore", backup.to_str().unwrap()]).await;
     assert!(ok, "{printed}");
-    assert!(!log.exists(), "the old log is set aside");
+    assert!(!log.exists(), "the old log is not beside the restored database");
+    let kept_log: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-restore-") && p.to_string_lossy().ends_with("-wal"))
+        .collect();
+    assert_eq!(kept_log.len(), 1, "the old log is kept: {printed}");
+    assert_eq!(std::fs::read(&kept_log[0]).unwrap(), log_bytes, "whole");
     assert_eq!(integrity(&database).await, "ok");
     let server = Bulletin::start(&url, &[]).await;
     let feed = http.get(format!("{}/posts", server.base)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(feed.status(), 200);
     let feed: Value = feed.json().await.unwrap();
     assert_eq!(feed["posts"].as_array().map(Vec::len), Some(0), "the backup's board, with no post: {feed}");
+
+    // A restore cut short leaves its marker: nothing opens the database (and makes an empty one at its name)
+    // until a restore has finished.
+    drop(server);
+    std::fs::write(dir.path().join("bulletin.db.restoring"), "").unwrap();
+    let (ok, printed) = run_command(&url, &["seed", "--members", "0", "--posts", "0"]).await;
+    assert!(!ok && printed.contains("did not finish"), "{printed}");
+    let (ok, printed) = run_command(&url, &["restore", backup.to_str().unwrap()]).await;
+    assert!(ok && !dir.path().join("bulletin.db.restoring").exists(), "a new restore finishes it: {printed}");
 
     // Restoring where the database's directory does not exist (a relative path read from the wrong place, say)
     // makes nothing.
@@ -242,6 +259,15 @@ async fn sqlite_restore_refuses_what_is_not_a_whole_backup_and_changes_nothing()
     conn.close().await.unwrap();
     let (ok, printed) = run_command(&url, &["restore", newer.to_str().unwrap()]).await;
     assert!(!ok && printed.contains("newer than this Bulletin knows"), "{printed}");
+
+    // Another program (here, this test) reading the database: not even a stopped server's lock file can tell.
+    let mut reader = SqliteConnection::connect(&format!("sqlite://{}", database.display())).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    let _: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut reader).await.unwrap();
+    let (ok, printed) = run_command(&url, &["restore", backup.to_str().unwrap()]).await;
+    assert!(!ok && printed.contains("another program"), "{printed}");
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    reader.close().await.unwrap();
 
     assert_eq!(std::fs::read(&database).unwrap(), before, "the database is untouched by refused restores");
     let restored: Vec<_> = std::fs::read_dir(dir.path())

@@ -8,7 +8,7 @@
 //! (`sqlite_file::InUse`): every server, and `bulletin seed`, holds it shared for as long as it runs.
 
 use super::sqlite_file::{InUse, is_in_memory};
-use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteLockingMode};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -32,8 +32,8 @@ pub struct BackupSummary {
 #[derive(Clone, Debug)]
 pub struct Restored {
     pub summary: BackupSummary,
-    /// The database that was replaced, kept under this name (`None`: there was none).
-    pub previous: Option<PathBuf>,
+    /// What was at the database's name and beside it, kept under these names (none: there was nothing).
+    pub previous: Vec<PathBuf>,
 }
 
 /// The file a `sqlite:` URL names; `None` for an in-memory database.
@@ -44,9 +44,9 @@ pub fn sqlite_path(url: &str) -> Result<Option<PathBuf>, String> {
 }
 
 /// Writes a consistent copy of the database at `url` to `target`, which must not exist: first under a temporary
-/// name in the same directory, readable by this user only, then synced and linked to `target` (which fails rather
-/// than replace a file that appeared meanwhile), so `target` is either absent or a whole backup, even if the
-/// machine stops half-way.
+/// name in the same directory, readable by this user only, then synced and renamed to `target` (a rename that
+/// fails rather than replace a file that appeared meanwhile), so `target` is either absent or a whole backup, even
+/// if the machine stops half-way.
 pub async fn write_backup(url: &str, target: &Path) -> Result<BackupSummary, String> {
     let source = sqlite_path(url)?.ok_or("an in-memory database cannot be backed up")?;
     if !source.is_file() {
@@ -74,7 +74,7 @@ pub async fn write_backup(url: &str, target: &Path) -> Result<BackupSummary, Str
         source.close().await.map_err(|e| format!("closing the database: {e}"))?;
         File::open(&temporary).and_then(|file| file.sync_all()).map_err(|e| format!("syncing the backup: {e}"))?;
         let summary = summarize(&temporary).await?;
-        std::fs::hard_link(&temporary, target).map_err(|e| match e.kind() {
+        rename_no_replace(&temporary, target).map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => format!("{} exists already; name a new file", target.display()),
             _ => format!("naming the backup {}: {e}", target.display()),
         })?;
@@ -135,9 +135,10 @@ pub async fn check_backup(file: &Path) -> Result<BackupSummary, String> {
 }
 
 /// Replaces the database at `url` with the backup `file`, after checking it (`check_backup`). Refused while a
-/// server (or a seed, a backup, or another restore) uses the database, and when its directory does not exist (a
-/// relative `DATABASE_URL` read from the wrong directory would otherwise make a new database nobody serves).
-/// The database it replaces is kept beside it as `NAME.before-restore-TIME`.
+/// server (or a seed, a backup, or another restore) uses the database, or any other program has it open, and when
+/// its directory does not exist (a relative `DATABASE_URL` read from the wrong directory would otherwise make a new
+/// database nobody serves). What it replaces is kept beside it as `NAME.before-restore-TIME` (with its log, if it
+/// had one that could not be folded in).
 pub async fn restore(url: &str, file: &Path) -> Result<Restored, String> {
     let target = sqlite_path(url)?.ok_or("an in-memory database cannot be restored into")?;
     let dir = directory_of(&target);
@@ -162,66 +163,106 @@ pub async fn restore(url: &str, file: &Path) -> Result<Restored, String> {
         let summary = check_backup(&incoming)
             .await
             .map_err(|e| e.replace(&*incoming.to_string_lossy(), &file.to_string_lossy()))?;
-        give_to_owner_of(dir, &incoming)?;
-        let previous = set_aside(&target).await?;
-        Ok::<_, String>((summary, previous))
+        give_to_owner_of(if target.exists() { &target } else { dir }, &incoming)?;
+        let old = fold(&target).await;
+        if old == OldDatabase::InUse {
+            return Err(format!("another program has {} open: stop it first, then restore", target.display()));
+        }
+        Ok::<_, String>((summary, old))
     }
     .await;
-    let (summary, previous) = match prepared {
+    let (summary, old) = match prepared {
         Ok(prepared) => prepared,
         Err(err) => {
             let _ = std::fs::remove_file(&incoming);
             return Err(err);
         }
     };
+    // From here until the last rename the name may hold no database: the marker makes every server refuse to
+    // start (and create an empty one there) until a restore has finished.
+    let marker = with_suffix(&target, ".restoring");
+    File::create(&marker).and_then(|f| f.sync_all()).map_err(|e| format!("creating {}: {e}", marker.display()))?;
+    sync_directory_of(&target)?;
+    let previous = set_aside(&target, old)?;
     std::fs::rename(&incoming, &target).map_err(|e| format!("moving the backup into place: {e}"))?;
+    sync_directory_of(&target)?;
+    std::fs::remove_file(&marker).map_err(|e| format!("removing {}: {e}", marker.display()))?;
     sync_directory_of(&target)?;
     Ok(Restored { summary, previous })
 }
 
-/// Keeps the current database under `NAME.before-restore-TIME` and clears its name, with the files SQLite keeps
-/// beside it: a write-ahead log left there would be replayed onto the restored database (SQLite cannot tell whose
-/// log it is), so none may stay, even with no database beside it.
-///
-/// A database that opens is first folded together with its log and kept by a hard link, so the name holds the old
-/// database until the restored one replaces it in one rename. One that does not open (the reason to restore,
-/// often) is renamed aside together with its log files, which keep SQLite's naming (`KEPT-wal`), so the kept
-/// database still opens with everything it had.
-async fn set_aside(target: &Path) -> Result<Option<PathBuf>, String> {
-    let kept = with_suffix(target, &format!(".before-restore-{}", utc_stamp()));
-    let companions = ["-wal", "-shm", "-journal"];
-    if target.exists() && folded(target).await {
-        std::fs::hard_link(target, &kept).map_err(|e| format!("keeping the database as {}: {e}", kept.display()))?;
-        for suffix in ["-wal", "-shm"] {
-            remove_if_present(&with_suffix(target, suffix))?;
-        }
-        return Ok(Some(kept));
-    }
-    let mut moved = false;
-    for suffix in std::iter::once("").chain(companions) {
-        let from = with_suffix(target, suffix);
-        if std::fs::symlink_metadata(&from).is_ok() {
-            let to = with_suffix(&kept, suffix);
-            std::fs::rename(&from, &to).map_err(|e| format!("moving {} aside: {e}", from.display()))?;
-            moved = true;
-        }
-    }
-    Ok(moved.then_some(kept))
+/// What was at the database's name before a restore.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OldDatabase {
+    Absent,
+    /// Opened alone (SQLite's exclusive lock), its write-ahead log folded into it and emptied.
+    Folded,
+    /// Another process has it open: nothing may be moved.
+    InUse,
+    /// It does not open as a database, or has a rollback journal of an unfinished transaction beside it: kept as
+    /// it is, with its files.
+    Unreadable,
 }
 
-/// Whether the database at `target` opened, and its write-ahead log is now folded into it and empty (with no
-/// rollback journal of an unfinished transaction beside it).
-async fn folded(target: &Path) -> bool {
-    if std::fs::symlink_metadata(with_suffix(target, "-journal")).is_ok() {
-        return false;
+/// Opens the current database with SQLite's exclusive lock (so no other program has it open, whether or not it
+/// takes Bulletin's lock file) and folds its write-ahead log into it.
+async fn fold(target: &Path) -> OldDatabase {
+    if !target.exists() {
+        return OldDatabase::Absent;
     }
-    let options = SqliteConnectOptions::new().filename(target).create_if_missing(false);
-    let Ok(mut conn) = options.connect().await else { return false };
+    if std::fs::symlink_metadata(with_suffix(target, "-journal")).is_ok() {
+        return OldDatabase::Unreadable;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(target)
+        .create_if_missing(false)
+        .busy_timeout(Duration::from_millis(500))
+        .locking_mode(SqliteLockingMode::Exclusive);
+    let Ok(mut conn) = options.connect().await else { return OldDatabase::Unreadable };
+    let locked = sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await;
+    if let Err(err) = locked {
+        let busy = err.as_database_error().and_then(|e| e.code()).is_some_and(|code| code.starts_with('5'));
+        return if busy { OldDatabase::InUse } else { OldDatabase::Unreadable };
+    }
+    let committed = sqlx::query("COMMIT").execute(&mut conn).await.is_ok();
     let checkpoint: Result<(i64, i64, i64), _> =
         sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut conn).await;
     let closed = conn.close().await.is_ok();
     let log_empty = std::fs::metadata(with_suffix(target, "-wal")).map_or(true, |m| m.len() == 0);
-    matches!(checkpoint, Ok((0, _, _))) && closed && log_empty
+    if committed && matches!(checkpoint, Ok((0, _, _))) && closed && log_empty {
+        OldDatabase::Folded
+    } else {
+        OldDatabase::Unreadable
+    }
+}
+
+/// Keeps what is at the database's name (and beside it) under `NAME.before-restore-TIME`, and clears the files
+/// SQLite keeps beside a database: a write-ahead log left there would be replayed onto the restored database
+/// (SQLite cannot tell whose log it is), so none may stay, even with no database beside it. Every file is linked
+/// to its kept name before anything is removed, and the kept files keep SQLite's naming (`KEPT-wal`), so the
+/// kept database opens with everything it had. The database's own name is left for the final rename.
+fn set_aside(target: &Path, old: OldDatabase) -> Result<Vec<PathBuf>, String> {
+    let kept_base = with_suffix(target, &format!(".before-restore-{}", utc_stamp()));
+    let suffixes: &[&str] = match old {
+        OldDatabase::Folded => &[""],
+        _ => &["", "-wal", "-journal"],
+    };
+    let mut kept = Vec::new();
+    for suffix in suffixes {
+        let from = with_suffix(target, suffix);
+        if std::fs::symlink_metadata(&from).is_ok() {
+            let to = with_suffix(&kept_base, suffix);
+            std::fs::hard_link(&from, &to)
+                .or_else(|_| std::fs::copy(&from, &to).and_then(|_| File::open(&to)?.sync_all()))
+                .map_err(|e| format!("keeping {} as {}: {e}", from.display(), to.display()))?;
+            kept.push(to);
+        }
+    }
+    sync_directory_of(target)?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        remove_if_present(&with_suffix(target, suffix))?;
+    }
+    Ok(kept)
 }
 
 fn remove_if_present(path: &Path) -> Result<(), String> {
@@ -308,6 +349,21 @@ fn copy_privately(from: &Path, to: &Path) -> std::io::Result<()> {
     let mut copy = create_private_file(to)?;
     std::io::copy(&mut source, &mut copy)?;
     copy.sync_all()
+}
+
+/// Renames `from` to `to` unless `to` exists (then `AlreadyExists`), in one step; where the file system cannot
+/// (`RENAME_NOREPLACE` is Linux's, and not on every file system), by a hard link and an unlink.
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
+        Err(rustix::io::Errno::EXIST) => Err(std::io::ErrorKind::AlreadyExists.into()),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::OPNOTSUPP) => {
+            std::fs::hard_link(from, to)?;
+            std::fs::remove_file(from)
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Makes a rename in `path`'s directory durable.

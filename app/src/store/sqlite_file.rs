@@ -95,7 +95,18 @@ impl SqliteFile {
 pub(super) struct InUse(#[allow(dead_code)] std::fs::File);
 
 impl InUse {
+    /// Shared: for a server (or seed, or backup). Refused while a restore runs, and after one that did not finish
+    /// (its marker, `DATABASE.restoring`, is still there): the database's name may hold no database then.
     pub(super) fn shared(database: &Path) -> Result<InUse, String> {
+        let mut marker = database.as_os_str().to_owned();
+        marker.push(".restoring");
+        if Path::new(&marker).exists() {
+            return Err(format!(
+                "a restore of {} did not finish: run bulletin restore again (the database it replaced is kept beside \
+                 it as .before-restore-*)",
+                database.display()
+            ));
+        }
         InUse::take(database, rustix::fs::FlockOperation::NonBlockingLockShared, || {
             format!("{} is being restored (bulletin restore); start Bulletin once it has finished", database.display())
         })
@@ -120,7 +131,15 @@ impl InUse {
             {
                 std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
             }
-            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o600).open(&name)
+            // Opened for reading (all a lock needs), and created readable by all: it holds nothing, and whoever
+            // creates it (root running a backup from cron, say) must not keep the service from opening it.
+            match std::fs::File::open(&name) {
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o644).open(&name)?;
+                    std::fs::File::open(&name)
+                }
+                opened => opened,
+            }
         };
         let file = opened().map_err(|e| format!("cannot open {}: {e}", Path::new(&name).display()))?;
         match rustix::fs::flock(&file, how) {
