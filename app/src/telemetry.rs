@@ -58,24 +58,32 @@ pub async fn acquiring<T>(pool: &'static str, acquire: impl std::future::Future<
     if !recording() {
         return acquire.await;
     }
-    let _timer = AcquireTimer {
-        pool,
-        started: std::time::Instant::now(),
-        _waiting: Waiting::in_gauge(metrics::gauge!(DB_ACQUIRE_WAITING, "pool" => pool)),
-    };
+    let (waiting, waited) = acquire_series(pool);
+    let _timer = AcquireTimer { waited, started: std::time::Instant::now(), _waiting: Waiting::in_gauge(waiting) };
     acquire.await
+}
+
+/// Each pool's two series, found once (a handle is an atomic add; a lookup by labels is hashing and allocating).
+fn acquire_series(pool: &'static str) -> (metrics::Gauge, metrics::Histogram) {
+    type Series = std::collections::HashMap<&'static str, (metrics::Gauge, metrics::Histogram)>;
+    static SERIES: std::sync::LazyLock<std::sync::Mutex<Series>> = std::sync::LazyLock::new(Default::default);
+    let mut series = SERIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (waiting, waited) = series.entry(pool).or_insert_with(|| {
+        (metrics::gauge!(DB_ACQUIRE_WAITING, "pool" => pool), metrics::histogram!(DB_ACQUIRE_SECONDS, "pool" => pool))
+    });
+    (waiting.clone(), waited.clone())
 }
 
 /// Records the wait when dropped, however the wait ended.
 struct AcquireTimer {
-    pool: &'static str,
+    waited: metrics::Histogram,
     started: std::time::Instant,
     _waiting: Waiting,
 }
 
 impl Drop for AcquireTimer {
     fn drop(&mut self) {
-        metrics::histogram!(DB_ACQUIRE_SECONDS, "pool" => self.pool).record(self.started.elapsed().as_secs_f64());
+        self.waited.record(self.started.elapsed().as_secs_f64());
     }
 }
 
