@@ -43,9 +43,15 @@ pub struct Db {
     replicas: Option<replicas::Replicas>,
     /// SQLite's file, for the size of its log (`None` on PostgreSQL).
     sqlite_file: Option<std::sync::Arc<sqlite_file::SqliteFile>>,
-    /// PostgreSQL: one connection of its own for readiness checks, so a busy pool does not look like a database
-    /// that is down (`answers_now`).
-    probe: Option<PgPool>,
+    /// One connection of its own for readiness checks, so a busy pool does not look like a database that is down
+    /// (`answers_now`).
+    probe: Probe,
+}
+
+#[derive(Clone, Debug)]
+enum Probe {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
 }
 
 /// One pool's connections at a moment (`Db::pool_stats`).
@@ -291,6 +297,7 @@ impl Db {
                 let lane = SearchLane::sqlite(lane, settings.search);
                 tokio::spawn(sqlite_file::checkpoint_wal(read.clone(), write.clone(), file.clone()));
                 let reserve = StorageReserve::for_file(file.path(), settings.storage_reserve_bytes);
+                let probe = file.open_pool_waiting(1, PROBE_TIME_LIMIT).await?;
                 let sqlite_file = (!sqlite_file::is_in_memory(file.path())).then(|| std::sync::Arc::new(file));
                 let db = Db {
                     backend: Backend::Sqlite { read, write },
@@ -298,7 +305,7 @@ impl Db {
                     reserve,
                     replicas: None,
                     sqlite_file,
-                    probe: None,
+                    probe: Probe::Sqlite(probe),
                 };
                 search::backfill(&db).await?;
                 tokio::spawn(search::keep_folding(db.clone()));
@@ -314,7 +321,8 @@ impl Db {
                     .acquire_timeout(PROBE_TIME_LIMIT)
                     .connect_lazy_with(PgConnectOptions::from_str(url)?.application_name("bulletin-probe"));
                 let backend = Backend::Postgres(pool.clone());
-                let db = Db { backend, lane, reserve: None, replicas: None, sqlite_file: None, probe: Some(probe) };
+                let probe = Probe::Postgres(probe);
+                let db = Db { backend, lane, reserve: None, replicas: None, sqlite_file: None, probe };
                 search::backfill(&db).await?;
                 tokio::spawn(attempt_windows::prune_ended(pool, Duration::from_secs(60)));
                 tokio::spawn(search::keep_folding(db.clone()));
@@ -408,16 +416,16 @@ impl Db {
         self.sqlite_file.as_ref().map(|file| file.wal_bytes())
     }
 
-    /// Whether the database answers a round trip within a second, on a connection no request can take (on
-    /// PostgreSQL), so that a pool busy with requests is not mistaken for a database that is gone.
+    /// Whether the database answers a round trip within a second, on a connection no request can take, so that
+    /// a pool busy with requests is not mistaken for a database that is gone.
     pub async fn answers_now(&self) -> bool {
-        match &self.probe {
-            Some(probe) => {
-                let round_trip = sqlx::query("SELECT 1").execute(probe);
-                matches!(tokio::time::timeout(PROBE_TIME_LIMIT, round_trip).await, Ok(Ok(_)))
+        let round_trip = async {
+            match &self.probe {
+                Probe::Sqlite(probe) => sqlx::query("SELECT 1").execute(probe).await.map(drop),
+                Probe::Postgres(probe) => sqlx::query("SELECT 1").execute(probe).await.map(drop),
             }
-            None => matches!(tokio::time::timeout(PROBE_TIME_LIMIT, self.ping()).await, Ok(Ok(()))),
-        }
+        };
+        matches!(tokio::time::timeout(PROBE_TIME_LIMIT, round_trip).await, Ok(Ok(())))
     }
 
     /// A round trip to the database, for health checks.
