@@ -151,30 +151,24 @@ pub fn router(leptos_options: LeptosOptions, app: Board, readiness: Readiness, p
 /// What answers while the database is opened and migrated. The probes are answered at once (`/readyz`: 503
 /// `starting`; `/healthz`: 503, nothing is healthy before the database answers). Any other request waits for the
 /// board, at most `wait`, and is then handed to it: a request that arrives during a restart is late, not refused.
-/// One that outwaits start-up, or arrives once shutdown has begun, is answered 503 with Retry-After.
+/// One that outwaits start-up, or arrives once shutdown has begun, is answered 503 (`AppError::Unavailable`).
 pub fn starting_router(
     readiness: Readiness,
     routes: tokio::sync::watch::Receiver<Router>,
     wait: std::time::Duration,
 ) -> Router {
-    use axum::http::{HeaderValue, StatusCode, header};
+    use app::error::AppError;
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
     use readiness::Phase;
     use tower::ServiceExt;
-    let unavailable = |message: &str| {
-        let mut answer = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(app::error::error_body(message))).into_response();
-        answer.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        answer
-    };
     let probe_readiness = readiness.clone();
     let readyz = move || {
-        let status = match probe_readiness.phase() {
-            Phase::Draining => "draining",
-            _ => "starting",
-        };
+        let status = probe_readiness.phase().as_str();
         async move { (StatusCode::SERVICE_UNAVAILABLE, axum::Json(openapi::schemas::Ready { status })) }
     };
-    let healthz = move || async move { unavailable("Bulletin is starting") };
+    // The board's own 503 (with Retry-After), as every other "not now" of Bulletin is answered.
+    let healthz = || async { AppError::Unavailable.into_response() };
     let held = move |request: axum::extract::Request| {
         let (readiness, routes) = (readiness.clone(), routes.clone());
         async move {
@@ -183,8 +177,7 @@ pub fn starting_router(
                     let board = routes.borrow().clone();
                     board.oneshot(request).await.unwrap_or_else(|never| match never {})
                 }
-                Phase::Starting => unavailable("Bulletin is starting"),
-                Phase::Draining => unavailable("Bulletin is shutting down"),
+                Phase::Starting | Phase::Draining => AppError::Unavailable.into_response(),
             }
         }
     };

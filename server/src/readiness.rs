@@ -18,6 +18,17 @@ pub enum Phase {
     Draining,
 }
 
+impl Phase {
+    /// What `/readyz` says in this phase (when ready, unless the database does not answer).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Starting => "starting",
+            Phase::Ready => "ready",
+            Phase::Draining => "draining",
+        }
+    }
+}
+
 /// How long one look at the database stands for every `/readyz` asking meanwhile: probes from several balancers
 /// (or anyone, it is a public route) cost the database one round trip per period at most.
 const CHECK_STANDS_FOR: Duration = Duration::from_millis(500);

@@ -31,10 +31,8 @@ pub async fn healthz(State(state): State<Board>) -> Result<Json<Health>, AppErro
     ))]
 pub async fn readyz(State(readiness): State<Readiness>, State(board): State<Board>) -> (StatusCode, Json<Ready>) {
     let status = match readiness.phase() {
-        Phase::Starting => "starting",
-        Phase::Draining => "draining",
         Phase::Ready if !readiness.database_answers(&board.db).await => "database_unavailable",
-        Phase::Ready => "ready",
+        phase => phase.as_str(),
     };
     let code = if status == "ready" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, Json(Ready { status }))
