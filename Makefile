@@ -9,8 +9,11 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 E2E_DIR := $(CURDIR)/target/e2e
 # What a first visit downloads, as it travels: the page, stylesheet, script and wasm with `Accept-Encoding: br`
 # (end2end/tests/first_visit.spec.ts checks it in `make e2e`). Raise it only on purpose, with the reason in the
-# commit. History: a wasm budget of 436,000 gzipped bytes (2026-11-26) and 450,000 (2026-11-27, #15).
-FIRST_VISIT_BUDGET_BYTES := 327000
+# commit. History: a wasm budget of 436,000 gzipped bytes (2026-11-26) and 450,000 (2026-11-27, #15); 327,000 for
+# everything (#16); 330,000 (2026-11-28, #19: moderation's Remove/Report on posts and comments, role badges and the
+# suspension sign-out live on the feed and post pages, 327,015 bytes measured with their forms as browser dialogs
+# and the queue, profile controls and log in lazy routes).
+FIRST_VISIT_BUDGET_BYTES := 330000
 E2E_ADDR := 127.0.0.1:3100
 
 .PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e screenshots \

@@ -25,6 +25,11 @@ pub enum AppError {
     /// Input that breaks a shared validation rule (HTTP 400).
     #[error("{0}")]
     Validation(String),
+    /// A suspended member (`{"error": "Account suspended", "until": ...}`; `until`: `None` until lifted). At login
+    /// with the right password: 403, known but not allowed. With a token the suspension revoked (`signed_out`):
+    /// 401, like any revoked token, so clients sign out, but saying why and until when.
+    #[error("Account suspended")]
+    Suspended { until: Option<String>, signed_out: bool },
     /// Too many attempts from one client; retry after this many seconds (HTTP 429).
     #[error("Too many attempts, try again in {}", wait_text(*.0))]
     RateLimited(u64),
@@ -44,6 +49,14 @@ struct WireError {
     status: u16,
     #[serde(default, rename = "retryAfter", skip_serializing_if = "Option::is_none")]
     retry_after: Option<u64>,
+    /// Only on a suspension's refusal: its end (`null` until lifted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    suspended: Option<SuspendedWire>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SuspendedWire {
+    until: Option<String>,
 }
 
 impl From<AppError> for WireError {
@@ -52,12 +65,19 @@ impl From<AppError> for WireError {
             AppError::RateLimited(secs) => Some(secs),
             _ => None,
         };
-        WireError { error: err.to_string(), status: err.status(), retry_after }
+        let suspended = match &err {
+            AppError::Suspended { until, .. } => Some(SuspendedWire { until: until.clone() }),
+            _ => None,
+        };
+        WireError { error: err.to_string(), status: err.status(), retry_after, suspended }
     }
 }
 
 impl From<WireError> for AppError {
     fn from(wire: WireError) -> Self {
+        if let Some(SuspendedWire { until }) = wire.suspended {
+            return AppError::Suspended { until, signed_out: wire.status == 401 };
+        }
         match wire.status {
             401 => AppError::Unauthorized(wire.error),
             403 => AppError::Forbidden(wire.error),
@@ -82,6 +102,18 @@ pub fn wait_text(seconds: u64) -> String {
     format!("{amount} {unit}{}", if amount == 1 { "" } else { "s" })
 }
 
+/// "Your account is suspended until 2026-12-01 18:00 UTC." (or "until a moderator lifts it").
+pub fn suspension_text(until: Option<&str>) -> String {
+    match until {
+        Some(until) => format!("Your account is suspended until {}.", crate::model::time::exact_time(until)),
+        None => "Your account is suspended until a moderator lifts the suspension.".to_owned(),
+    }
+}
+
+/// The response header that tells the browser why its token stopped working when a suspension ended it (the
+/// browser's transport sees headers before the body is decoded): the suspension's end, or `none`.
+pub const SUSPENDED_UNTIL_HEADER: &str = "bulletin-suspended-until";
+
 /// Messages that both doors and the browser agree on.
 pub mod messages {
     pub const TOKEN_REQUIRED: &str = "Authorization token required";
@@ -105,12 +137,22 @@ impl AppError {
         match self {
             AppError::Unauthorized(_) => 401,
             AppError::Forbidden(_) => 403,
+            AppError::Suspended { signed_out: true, .. } => 401,
+            AppError::Suspended { signed_out: false, .. } => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 400,
             AppError::RateLimited(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
+        }
+    }
+
+    /// What the app shows people: the message, except that a suspension says until when.
+    pub fn user_message(&self) -> String {
+        match self {
+            AppError::Suspended { until, .. } => suspension_text(until.as_deref()),
+            other => other.to_string(),
         }
     }
 
@@ -132,7 +174,7 @@ pub fn error_body(message: &str) -> serde_json::Value {
 /// 413, 408, 404 or 405 — with its own status: the REST body plus `status` (and `retryAfter`), which is what
 /// the browser decodes into an `AppError`.
 pub fn wire_body(status: u16, message: &str, retry_after: Option<u64>) -> serde_json::Value {
-    serde_json::to_value(WireError { error: message.to_owned(), status, retry_after })
+    serde_json::to_value(WireError { error: message.to_owned(), status, retry_after, suspended: None })
         .unwrap_or_else(|_| error_body(message))
 }
 
@@ -173,8 +215,16 @@ mod http_mapping {
         /// Headers that belong to the status: the auth challenge on 401, the wait on 429 and 503.
         pub fn headers(&self) -> Vec<(header::HeaderName, HeaderValue)> {
             match self {
-                AppError::Unauthorized(_) => {
-                    vec![(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))]
+                AppError::Unauthorized(_) => vec![(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
+                AppError::Suspended { until, signed_out: true } => {
+                    let until = until.as_deref().and_then(|u| HeaderValue::from_str(u).ok());
+                    vec![
+                        (header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")),
+                        (
+                            header::HeaderName::from_static(super::SUSPENDED_UNTIL_HEADER),
+                            until.unwrap_or(HeaderValue::from_static("none")),
+                        ),
+                    ]
                 }
                 AppError::RateLimited(secs) => vec![(header::RETRY_AFTER, HeaderValue::from(*secs))],
                 AppError::Unavailable => vec![(header::RETRY_AFTER, HeaderValue::from_static("5"))],
@@ -185,7 +235,11 @@ mod http_mapping {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            let mut response = (self.status_code(), axum::Json(super::error_body(&self.to_string()))).into_response();
+            let mut body = super::error_body(&self.to_string());
+            if let AppError::Suspended { until, .. } = &self {
+                body["until"] = serde_json::json!(until);
+            }
+            let mut response = (self.status_code(), axum::Json(body)).into_response();
             response.headers_mut().extend(self.headers());
             response
         }
@@ -212,5 +266,17 @@ mod tests {
         ];
         assert_eq!(said, expected);
         assert_eq!(AppError::RateLimited(240).to_string(), "Too many attempts, try again in 4 minutes");
+    }
+
+    #[test]
+    fn a_suspension_crosses_the_wire_with_its_end_and_its_status() {
+        for signed_out in [false, true] {
+            let err = AppError::Suspended { until: Some("2026-12-01T00:00:00.000Z".into()), signed_out };
+            let wire = serde_json::to_value(&err).unwrap();
+            assert_eq!(wire["status"], if signed_out { 401 } else { 403 });
+            assert_eq!(serde_json::from_value::<AppError>(wire).unwrap(), err);
+        }
+        let forever = AppError::Suspended { until: None, signed_out: false };
+        assert_eq!(serde_json::from_value::<AppError>(serde_json::to_value(&forever).unwrap()).unwrap(), forever);
     }
 }

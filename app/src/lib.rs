@@ -30,7 +30,7 @@ use leptos_meta::MetaTags;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, path};
-use pages::lazy_routes::{EditPostRoute, LoginRoute, NewPostRoute, ProfileRoute, RegisterRoute};
+use pages::lazy_routes::{EditPostRoute, LoginRoute, ModerationRoute, NewPostRoute, ProfileRoute, RegisterRoute};
 use pages::{FeedPage, NotFoundPage, PostPage};
 
 /// The HTML document the server renders around the app.
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/u/:id") view={Lazy::<ProfileRoute>::new()}/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
+                    <Route path=path!("/moderation") view={Lazy::<ModerationRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -2,14 +2,15 @@
 //! the server installed (`server/src/metrics.rs`, which also describes them); with none (METRICS_ADDR unset, the
 //! tests) every call here does nothing.
 
-/// Logins, by outcome: `success` or `failure` (wrong name or password); those a limit refused are counted in
+/// Logins, by outcome: `success`, `failure` (wrong name or password) or `suspended` (the right password of a
+/// suspended member); those a limit refused are counted in
 /// `LIMIT_REFUSALS`.
 pub const LOGINS: &str = "bulletin_logins_total";
 /// Requests refused by a rate limit, by limiter (`auth`, `login_failures`, `posts`, …).
 pub const LIMIT_REFUSALS: &str = "bulletin_rate_limit_refusals_total";
 /// Tokens refreshed.
 pub const TOKEN_REFRESHES: &str = "bulletin_token_refreshes_total";
-/// Revocations, by reason: `logout` (one session), `logout_all`, `password_change`.
+/// Revocations, by reason: `logout` (one session), `logout_all`, `password_change`, `suspension`.
 pub const TOKEN_REVOCATIONS: &str = "bulletin_token_revocations_total";
 /// Password checks and hashes waiting for a bcrypt slot (one per core).
 pub const PASSWORD_HASH_QUEUE: &str = "bulletin_password_hash_queue";

@@ -51,6 +51,23 @@ pub enum Command {
     /// Replace the SQLite database with a backup FILE, keeping the old database beside it; refuses while a
     /// Bulletin server uses the database
     Restore(RestoreArgs),
+    /// Manage the board's staff: give a member a role (how the first admin is made)
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `bulletin admin …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Give USERNAME the role ROLE (member, moderator or admin), written to the moderation log; running servers
+    /// apply it within 5 seconds. The last admin cannot be made anything else.
+    Grant {
+        /// The member's name (any case)
+        username: String,
+        /// member, moderator or admin
+        #[arg(value_parser = ["member", "moderator", "admin"])]
+        role: String,
+    },
 }
 
 /// `bulletin backup`'s argument.
@@ -195,6 +212,10 @@ pub struct Settings {
     /// Bio edits per member, as ATTEMPTS/SECONDS, or off
     #[arg(long, env = "PROFILE_RATE_LIMIT", global = true, default_value = "30/3600", value_parser = limit)]
     pub profile_rate_limit: Limit,
+
+    /// Reports of posts per member, as ATTEMPTS/SECONDS, or off
+    #[arg(long, env = "REPORT_RATE_LIMIT", global = true, default_value = "20/3600", value_parser = limit)]
+    pub report_rate_limit: Limit,
 
     /// Searches per member, as ATTEMPTS/SECONDS, or off (the search box asks once a pause in typing)
     #[arg(long, env = "SEARCH_RATE_LIMIT", global = true, default_value = "120/60", value_parser = limit)]
@@ -476,6 +497,7 @@ impl Settings {
                 upvotes: self.upvote_rate_limit,
                 profile: self.profile_rate_limit,
                 searches: self.search_rate_limit,
+                reports: self.report_rate_limit,
             },
             site_addr: self.leptos_site_addr,
             log_filter: self.rust_log,
@@ -523,7 +545,7 @@ mod tests {
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
-    const VARIABLES: [&str; 30] = [
+    const VARIABLES: [&str; 31] = [
         "DATABASE_URL",
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
@@ -540,6 +562,7 @@ mod tests {
         "COMMENT_RATE_LIMIT",
         "UPVOTE_RATE_LIMIT",
         "PROFILE_RATE_LIMIT",
+        "REPORT_RATE_LIMIT",
         "SEARCH_RATE_LIMIT",
         "SEARCH_CONNECTIONS",
         "SEARCH_QUEUE",

@@ -1,5 +1,6 @@
 //! The Bulletin server: configuration, the router that joins both doors, and serving.
 
+pub mod admin;
 mod api_docs;
 mod audit;
 pub mod backup;

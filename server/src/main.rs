@@ -1,5 +1,5 @@
 //! `bulletin [serve]`: command line and environment → configuration → listener → state → router → serve, with
-//! graceful shutdown. `bulletin seed`, `backup` and `restore` work on the database instead; `bulletin --help`
+//! graceful shutdown. `bulletin seed`, `backup`, `restore` and `admin` work on the database instead; `bulletin --help`
 //! lists every setting.
 
 use bulletin::config::{Cli, Command, Config, LogFormat};
@@ -36,6 +36,7 @@ async fn run(config: Config, command: Command) -> Result<(), String> {
         Command::Seed(args) => bulletin::seed::run(&config, &args).await,
         Command::Backup(args) => bulletin::backup::run_backup(&config, &args.file).await,
         Command::Restore(args) => bulletin::backup::run_restore(&config, &args.file).await,
+        Command::Admin(command) => bulletin::admin::run(&config, command).await,
     }
 }
 

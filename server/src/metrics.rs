@@ -56,7 +56,7 @@ fn describe() {
     describe_histogram!(telemetry::DB_ACQUIRE_SECONDS, Unit::Seconds, "Time spent waiting for a database connection");
     describe_gauge!(SQLITE_WAL_BYTES, Unit::Bytes, "Size of SQLite's write-ahead log file");
     describe_gauge!(REPLICAS_IN_USE, "Read replicas reads may go to now (answering and within the lag allowed)");
-    describe_counter!(telemetry::LOGINS, "Password checks at login, by outcome (success, failure)");
+    describe_counter!(telemetry::LOGINS, "Password checks at login, by outcome (success, failure, suspended)");
     describe_counter!(telemetry::LIMIT_REFUSALS, "Requests refused by a rate limit, by limiter");
     describe_gauge!(telemetry::PASSWORD_HASH_QUEUE, "Password hashes and checks waiting for a bcrypt slot");
     describe_counter!(telemetry::TOKEN_REFRESHES, "Tokens refreshed");

@@ -20,7 +20,10 @@ async fn registering_returns_201_with_a_working_token() {
 
     let me = server.me(Some(&format!("Bearer {}", signed_in.token))).await;
     // The member as the wire has it: camelCase, and nothing else.
-    assert_eq!(expect_json(me, 200).await, json!({"userId": signed_in.user_id, "username": "Board_Fan"}));
+    assert_eq!(
+        expect_json(me, 200).await,
+        json!({"userId": signed_in.user_id, "username": "Board_Fan", "role": "member"})
+    );
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::model::{AuthToken, Member, Post};
+use app::model::{AuthToken, Member, Post, Role};
 use common::{TestServer, assert_error, expect};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ async fn registering_through_a_server_function_signs_the_member_in() {
     assert_eq!(signed_in.username, "Board_Fan");
 
     let me: Member = expect(server.server_fn("me", json!({}), Some(&signed_in.token)).await, 200).await;
-    assert_eq!(me, Member { user_id: signed_in.user_id, username: "Board_Fan".into() });
+    assert_eq!(me, Member { user_id: signed_in.user_id, username: "Board_Fan".into(), role: Role::Member });
 }
 
 #[tokio::test]

@@ -115,7 +115,7 @@ async fn fault_sqlite_on_a_full_disk_every_write_commits_or_answers_503() {
     // The next person to register after space is back is themselves, whatever ids the refused ones would have had.
     let after = api.register("after_the_fault", "a fine password").await;
     let me: Member = api.expect_as("GET", "/auth/me", Some(&after.token), None, 200).await;
-    assert_eq!(me, Member { user_id: after.user_id, username: "after_the_fault".into() });
+    assert_eq!(me, Member { user_id: after.user_id, username: "after_the_fault".into(), role: Default::default() });
 
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut check).await.unwrap();
     assert_eq!(integrity, "ok");

@@ -40,15 +40,23 @@ where
         if let Some(position) = read_after::position() {
             req.headers().set(READ_AFTER_HEADER, &position.to_string());
         }
-        let sent_token = token.is_some();
+        let sent_token = token;
         async move {
             let response = <BrowserClient as Client<E, IS, OS>>::send(req).await?;
             let headers = response.generate_headers();
             if let Some(position) = headers.get(READ_AFTER_HEADER).and_then(|value| value.to_str().ok()) {
                 read_after::saw(position);
             }
-            if sent_token && <BrowserResponse as ClientRes<E>>::status(&response) == 401 {
-                session_expiry::session_expired();
+            // Only while the refused token is still this browser's: a second refusal of the same token (two
+            // requests were out), or one arriving after the member signed in again, changes nothing.
+            let refused = <BrowserResponse as ClientRes<E>>::status(&response) == 401;
+            if refused && sent_token.is_some() && token_store::token() == sent_token {
+                let suspended = headers.get(crate::error::SUSPENDED_UNTIL_HEADER).and_then(|v| v.to_str().ok());
+                session_expiry::session_expired(match suspended {
+                    Some("none") => session_expiry::Ended::Suspended(None),
+                    Some(until) => session_expiry::Ended::Suspended(Some(until.to_owned())),
+                    None => session_expiry::Ended::Expired,
+                });
             }
             Ok(response)
         }

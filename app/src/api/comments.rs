@@ -20,7 +20,9 @@ pub async fn add_comment(post_id: i64, body: String) -> Result<Comment, AppError
 }
 
 #[server(prefix = "/api", endpoint = "delete_comment", client = BearerClient, input = Json)]
-pub async fn delete_comment(post_id: i64, comment_id: i64) -> Result<(), AppError> {
+/// `reason`: a moderator's, for removing someone else's comment (ignored for one's own).
+pub async fn delete_comment(post_id: i64, comment_id: i64, reason: Option<String>) -> Result<(), AppError> {
+    use crate::model::moderation::RemovalInput;
     let caller = super::request_context::caller().await?;
-    caller.board.delete_comment(&caller.member, post_id, comment_id).await
+    caller.board.delete_comment(&caller.member, post_id, comment_id, &RemovalInput { reason }).await
 }

@@ -8,6 +8,7 @@
 pub mod auth;
 mod bearer_client;
 pub mod comments;
+pub mod moderation;
 pub mod posts;
 #[cfg(feature = "ssr")]
 mod request_context;

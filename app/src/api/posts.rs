@@ -34,9 +34,11 @@ pub async fn update_post(id: i64, title: Option<String>, body: Option<String>) -
 }
 
 #[server(prefix = "/api", endpoint = "delete_post", client = BearerClient, input = Json)]
-pub async fn delete_post(id: i64) -> Result<(), AppError> {
+/// `reason`: a moderator's, for removing someone else's post (ignored for one's own).
+pub async fn delete_post(id: i64, reason: Option<String>) -> Result<(), AppError> {
+    use crate::model::moderation::RemovalInput;
     let caller = super::request_context::caller().await?;
-    caller.board.delete_post(&caller.member, id).await
+    caller.board.delete_post(&caller.member, id, &RemovalInput { reason }).await
 }
 
 #[server(prefix = "/api", endpoint = "upvote", client = BearerClient, input = Json)]

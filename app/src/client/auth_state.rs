@@ -7,7 +7,8 @@
 //! Redirects to the login page happen in one place, the `MembersOnly` guard, reacting to this state: logging out
 //! or a session expiring only changes the state, so two navigations can never race each other.
 
-use super::{session_expiry, token_store};
+use super::session_expiry::{self, Ended};
+use super::token_store;
 use crate::model::AuthToken;
 use leptos::prelude::*;
 
@@ -35,6 +36,8 @@ pub struct Auth {
     pub expired: RwSignal<bool>,
     /// What the login page tells someone who just logged out (whether the server ended the session).
     pub farewell: RwSignal<Option<&'static str>>,
+    /// What the login page tells a member whose session a suspension ended: until when.
+    pub suspended: RwSignal<Option<String>>,
 }
 
 impl Auth {
@@ -52,6 +55,7 @@ impl Auth {
         token_store::save(signed_in);
         self.expired.set(false);
         self.farewell.set(None);
+        self.suspended.set(None);
         self.state.set(AuthState::Member(signed_in.member()));
     }
 
@@ -76,22 +80,38 @@ impl Auth {
         self.sign_out();
     }
 
-    fn expire(&self) {
+    fn expire(&self, why: Ended) {
         token_store::clear();
+        if let Ended::Suspended(until) = why {
+            self.suspended.set(Some(crate::error::suspension_text(until.as_deref())));
+        }
         self.expired.set(true);
         self.state.set(AuthState::Anonymous);
+    }
+
+    /// The signed-in member's role as the last sign-in or token refresh reported it (`Member` unless signed in).
+    /// It only chooses what the app offers: the server decides every action by the member's current role.
+    pub fn role(&self) -> crate::model::Role {
+        self.state.with(|state| match state {
+            AuthState::Member(member) => member.role,
+            AuthState::Unknown | AuthState::Anonymous => crate::model::Role::Member,
+        })
     }
 }
 
 /// Creates the auth state (Unknown) and, once the page is hydrated in the browser, settles it from storage.
 pub fn provide_auth() -> Auth {
-    let auth =
-        Auth { state: RwSignal::new(AuthState::Unknown), expired: RwSignal::new(false), farewell: RwSignal::new(None) };
+    let auth = Auth {
+        state: RwSignal::new(AuthState::Unknown),
+        expired: RwSignal::new(false),
+        farewell: RwSignal::new(None),
+        suspended: RwSignal::new(None),
+    };
     // Once hydration has finished (in the browser only): then the stored session may change what is shown.
     let hydrated = super::hydration::use_hydrated();
     Effect::new(move |_| {
         if hydrated.get() {
-            session_expiry::on_session_expired(move || auth.expire());
+            session_expiry::on_session_expired(move |why| auth.expire(why));
             auth.state.set(stored_state());
         }
     });

@@ -114,9 +114,10 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
     view! {
         <section class="card auth-card">
             <h1>{mode.title()}</h1>
-            <Show when=expired>
-                <p class="notice" role="status">{messages::SESSION_EXPIRED}</p>
-            </Show>
+            {move || match auth.suspended.get() {
+                Some(suspended) => Some(view! { <p class="notice" role="status">{suspended}</p> }.into_any()),
+                None => expired().then(|| view! { <p class="notice" role="status">{messages::SESSION_EXPIRED}</p> }.into_any()),
+            }}
             {move || auth.farewell.get().map(|farewell| view! { <p class="notice" role="status">{farewell}</p> })}
             // method=post: even if a browser submitted natively, credentials would never land in a URL.
             <form method="post" on:submit=on_submit novalidate>

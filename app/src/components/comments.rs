@@ -1,8 +1,10 @@
-//! A post's comments, oldest first, with a form to add one and Delete on your own.
+//! A post's comments, oldest first, with a form to add one, Delete on your own and, for moderators, Remove (with
+//! a reason) on everyone else's.
 
-use super::TimeAgo;
 use super::page_states::{ErrorLine, error_of};
+use super::{RoleBadge, TimeAgo};
 use crate::api::comments::{add_comment, delete_comment};
+use crate::client::dialog::ask;
 use crate::client::drafts::{self, DraftKey};
 use crate::client::hydration::use_hydrated;
 use crate::client::use_auth;
@@ -14,10 +16,11 @@ use leptos_router::components::A;
 pub fn Comments(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
     let comments = RwSignal::new(initial);
     let auth = use_auth();
-    let remove =
-        Action::new(
-            move |&comment_id: &i64| async move { delete_comment(post_id, comment_id).await.map(|()| comment_id) },
-        );
+    // (comment, a moderator's reason): the member's own comment goes without one.
+    let remove = Action::new(move |(comment_id, reason): &(i64, Option<String>)| {
+        let (comment_id, reason) = (*comment_id, reason.clone());
+        async move { delete_comment(post_id, comment_id, reason).await.map(|()| comment_id) }
+    });
     let removed = remove.value();
     Effect::new(move |_| {
         if let Some(Ok(gone)) = removed.get() {
@@ -36,13 +39,26 @@ pub fn Comments(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
                     <li class="comment">
                         <p class="meta">
                             <A href=format!("/u/{}", comment.user_id)>{comment.author_username.clone()}</A>
+                            <RoleBadge role=comment.author_role/>
                             " · " <TimeAgo timestamp=comment.created_at.clone()/>
                         </p>
                         <p class="comment-body">{comment.body.clone()}</p>
                         <Show when=move || auth.member_id() == Some(comment.user_id)>
                             <button type="button" class="link-button" on:click=move |_| {
-                                remove.dispatch(comment.id);
+                                remove.dispatch((comment.id, None));
                             } aria-label="Delete your comment">"Delete"</button>
+                        </Show>
+                        <Show when=move || {
+                            let id = auth.member_id();
+                            id.is_some() && id != Some(comment.user_id) && auth.role().can_moderate()
+                        }>
+                            <button type="button" class="link-button" on:click=move |_| {
+                                let asked = ask("Remove this comment? Optionally say why, for the moderation log.");
+                                if let Some(reason) = asked {
+                                    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+                                    remove.dispatch((comment.id, reason));
+                                }
+                            } aria-label="Remove this comment">"Remove"</button>
                         </Show>
                     </li>
                 </For>

@@ -1,4 +1,5 @@
-//! The header on every page: the brand, who is signed in, and logging out.
+//! The header on every page: the brand, who is signed in, the moderation page for moderators (by the role the
+//! last sign-in or token refresh reported), and logging out.
 
 use crate::api::logout;
 use crate::client::dialog::confirm;
@@ -58,6 +59,7 @@ pub fn Header() -> impl IntoView {
                 <div class="nav-actions">
                     {move || match auth.state.get() {
                         AuthState::Member(member) => view! {
+                            {member.role.can_moderate().then(|| view! { <A href="/moderation">"Moderation"</A> })}
                             <A href="/new" attr:class="button">"New post"</A>
                             <A href=format!("/u/{}", member.user_id) attr:class="signed-in">
                                 "Signed in as " <strong>{member.username}</strong>

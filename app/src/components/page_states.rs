@@ -81,7 +81,7 @@ where
         if pending.get() {
             return None;
         }
-        value.with(|answer| answer.as_ref()?.as_ref().err().map(AppError::to_string))
+        value.with(|answer| answer.as_ref()?.as_ref().err().map(AppError::user_message))
     })
 }
 

@@ -2,7 +2,7 @@
 //! found text marked in the title and in an excerpt of the body.
 
 use super::marked_text::{MarkedText, excerpt};
-use super::{TimeAgo, UpvoteButton};
+use super::{RoleBadge, TimeAgo, UpvoteButton};
 use crate::model::posts::{Highlight, Post, UpvoteState};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,6 +28,7 @@ pub fn PostCard(post: Post, #[prop(default = None)] highlight: Option<Highlight>
                 {body_excerpt.map(|(text, ranges)| view! { <p class="post-card-excerpt"><MarkedText text ranges/></p> })}
                 <p class="meta">
                     "by " <A href=format!("/u/{}", post.user_id)>{post.author_username}</A>
+                    <RoleBadge role=post.author_role/>
                     " · " <TimeAgo timestamp=post.created_at/>
                     " · " <A href=format!("/p/{}#comments", post.id)>{comments}</A>
                 </p>

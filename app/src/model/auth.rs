@@ -41,6 +41,9 @@ pub struct AuthToken {
     pub expires_in: u64,
     pub user_id: i64,
     pub username: String,
+    /// The member's role when the token was issued (for showing; every decision reads the current one).
+    #[serde(default)]
+    pub role: super::Role,
     /// After a login or registration: this browser's device token for the member, to send back as
     /// `X-Device-Token` when logging in again (see docs/security.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,11 +60,14 @@ pub const DEVICE_TOKEN_HEADER: &str = "x-device-token";
 pub struct Member {
     pub user_id: i64,
     pub username: String,
+    /// The member's current role (read again at least every few seconds: see `security/member_tokens.rs`).
+    #[serde(default)]
+    pub role: super::Role,
 }
 
 impl AuthToken {
     pub fn member(&self) -> Member {
-        Member { user_id: self.user_id, username: self.username.clone() }
+        Member { user_id: self.user_id, username: self.username.clone(), role: self.role }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod feed;
+pub mod moderation;
 pub mod posts;
 pub mod read_after;
 pub mod text;
@@ -23,5 +24,6 @@ pub fn nul_refused(what: &str) -> AppError {
 
 pub use auth::{AuthToken, Credentials, Member, validate_login, validate_registration};
 pub use feed::{Cursor, FeedQuery, FeedQueryInput, PostSort};
+pub use moderation::Role;
 pub use posts::{Comment, Post, PostPage, PostWithComments, UpvoteState};
 pub use users::Profile;

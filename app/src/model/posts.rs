@@ -27,6 +27,9 @@ pub struct Post {
     pub body: String,
     pub user_id: i64,
     pub author_username: String,
+    /// The author's role, for the byline's badge.
+    #[serde(default)]
+    pub author_role: super::Role,
     pub upvotes: i64,
     pub comment_count: i64,
     pub viewer_upvoted: bool,
@@ -42,6 +45,8 @@ pub struct Comment {
     pub post_id: i64,
     pub user_id: i64,
     pub author_username: String,
+    #[serde(default)]
+    pub author_role: super::Role,
     pub body: String,
     pub created_at: String,
 }

@@ -13,11 +13,84 @@ pub fn parse_utc_millis(text: &str) -> Option<i64> {
         "" => 0,
         fraction => fraction.strip_prefix('.')?.get(..3).and_then(|f| f.parse::<i64>().ok())?,
     };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=days_in_month(year, month)).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
     Some((((days * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millis)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Milliseconds since the Unix epoch of an RFC 3339 date-time with any offset (`Z`, `+02:00`, `-05:30`) and any
+/// number of fraction digits (beyond milliseconds they are dropped): what a client may send as a time.
+pub fn parse_rfc3339_millis(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    if bytes.len() < 20 || bytes[4] != b'-' || bytes[7] != b'-' || !matches!(bytes[10], b'T' | b't') {
+        return None;
+    }
+    let (local, offset_minutes) = match text.get(19..)? {
+        zone if zone.ends_with(['Z', 'z']) => (&text[..text.len() - 1], 0),
+        zone => {
+            let sign_at = zone.rfind(['+', '-'])?;
+            let (fraction, offset) = zone.split_at(sign_at);
+            let offset_bytes = offset.as_bytes();
+            if offset.len() != 6 || offset_bytes[3] != b':' {
+                return None;
+            }
+            let (hours, minutes) = (offset.get(1..3)?.parse::<i64>().ok()?, offset.get(4..6)?.parse::<i64>().ok()?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            (&text[..19 + fraction.len()], sign * (hours * 60 + minutes))
+        }
+    };
+    let fraction = local.get(19..)?;
+    let millis = match fraction {
+        "" => String::new(),
+        f => {
+            let digits = f.strip_prefix('.').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?;
+            format!(".{:0<3}", &digits[..digits.len().min(3)])
+        }
+    };
+    parse_utc_millis(&format!("{}T{}{millis}Z", &local[..10], &local[11..19])).map(|at| at - offset_minutes * 60_000)
+}
+
+/// The timestamp text Bulletin stores and sends (`2026-11-26T15:00:00.123Z`) of epoch milliseconds.
+pub fn format_utc_millis(millis: i64) -> String {
+    let (days, rest) = (millis.div_euclid(86_400_000), millis.rem_euclid(86_400_000));
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute) = (rest / 3_600_000, rest / 60_000 % 60);
+    let (second, milli) = (rest / 1000 % 60, rest % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{milli:03}Z")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (the inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -62,8 +135,32 @@ mod tests {
         assert_eq!(parse_utc_millis("1970-01-01T00:00:00.000Z"), Some(0));
         assert_eq!(parse_utc_millis("2000-03-01T00:00:01.500Z"), Some(951_868_801_500));
         assert_eq!(parse_utc_millis("2026-11-26T15:00:00Z"), Some(1_795_705_200_000));
-        for bad in ["", "yesterday", "2026-13-01T00:00:00.000Z", "2026-11-26 15:00:00.000Z"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00.000Z",
+            "2026-11-26 15:00:00.000Z",
+            "2026-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+        ] {
             assert_eq!(parse_utc_millis(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_with_offsets_parse_and_format_as_utc() {
+        let utc = |text: &str| parse_rfc3339_millis(text).map(format_utc_millis);
+        assert_eq!(utc("2026-12-01T10:00:00Z").as_deref(), Some("2026-12-01T10:00:00.000Z"));
+        assert_eq!(utc("2026-12-01T10:00:00.5+02:00").as_deref(), Some("2026-12-01T08:00:00.500Z"));
+        assert_eq!(utc("2026-12-31T23:30:00.123456-01:00").as_deref(), Some("2027-01-01T00:30:00.123Z"));
+        assert_eq!(utc("2024-02-29T00:00:00+00:00").as_deref(), Some("2024-02-29T00:00:00.000Z"));
+        for bad in
+            ["", "tomorrow", "2026-12-01", "2026-12-01T10:00:00", "2026-12-01T10:00:00+2", "2026-12-01T10:00:00.Z"]
+        {
+            assert_eq!(parse_rfc3339_millis(bad), None, "{bad}");
+        }
+        for millis in [0, 951_868_801_500, 1_795_705_200_000, -86_400_001] {
+            assert_eq!(parse_utc_millis(&format_utc_millis(millis)), Some(millis), "{millis}");
         }
     }
 

@@ -17,11 +17,17 @@ pub const PROFILE_POSTS: i64 = 20;
 pub struct Profile {
     pub id: i64,
     pub username: String,
+    #[serde(default)]
+    pub role: super::Role,
     pub bio: String,
     pub created_at: String,
     pub post_count: i64,
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub posts: Vec<Post>,
+    /// The member's current suspension: shown to moderators and admins only (`None` for everyone else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub suspension: Option<super::moderation::Suspension>,
 }
 
 /// `PATCH /auth/me`.

@@ -32,3 +32,4 @@ lazy_page!(EditPostRoute, EditPostPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(LoginRoute, LoginPage);
 lazy_page!(RegisterRoute, RegisterPage);
+lazy_page!(ModerationRoute, ModerationPage);

@@ -1,10 +1,11 @@
 //! `/u/{id}`: a member's profile and their newest posts. On your own profile the bio is editable, and the
-//! account's security settings (password, log out everywhere) are there.
+//! account's security settings (password, log out everywhere) are there; on someone else's, moderators find
+//! the suspension controls and admins the role.
 
 use crate::api::users::{get_profile, update_bio};
 use crate::client::use_auth;
 use crate::components::page_states::{FormOutcome, Outcome, load_by_id, missing_member};
-use crate::components::{AccountSecurity, MembersOnly, PostCard};
+use crate::components::{AccountSecurity, MemberModeration, MembersOnly, PostCard, RoleBadge};
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
 use leptos::prelude::*;
@@ -29,10 +30,12 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         n => format!("{n} posts"),
     };
     let bio = RwSignal::new(profile.bio.clone());
+    let role = RwSignal::new(profile.role);
+    let moderation = (!own).then(|| view! { <MemberModeration profile=profile.clone() role/> });
     view! {
         <Title text=format!("{} · Bulletin", profile.username)/>
         <section class="card profile">
-            <h1>{profile.username.clone()}</h1>
+            <h1>{profile.username.clone()} {move || view! { <RoleBadge role=role.get()/> }}</h1>
             <p class="meta">"Joined " <time datetime=profile.created_at.clone()>{joined}</time> " · " {count}</p>
             {if own {
                 view! { <BioEditor bio/> }.into_any()
@@ -47,6 +50,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
             }}
         </section>
         {own.then(|| view! { <AccountSecurity/> })}
+        {moderation}
         <h2 class="section-title">"Posts"</h2>
         {if profile.posts.is_empty() {
             view! { <p class="muted">"No posts yet."</p> }.into_any()

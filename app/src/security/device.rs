@@ -88,7 +88,7 @@ mod tests {
     fn device_tokens_and_session_tokens_never_pass_for_each_other() {
         let devices = DeviceKeys::new(SECRET);
         let sessions = TokenKeys::new(SECRET, 3600).unwrap();
-        let alice = Member { user_id: 7, username: "alice".into() };
+        let alice = Member { user_id: 7, username: "alice".into(), role: Default::default() };
         let session = sessions.sign(&alice, &Grant::new_session(0)).unwrap();
         assert_eq!(devices.device_for(&session, "alice"), None);
         assert!(sessions.verify(&devices.issue("alice").unwrap()).is_err());

@@ -18,9 +18,34 @@ const PRUNE_AT: usize = 100_000;
 /// tokens may not have expired yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberTokens {
+    /// With the member's current role: what every decision about them reads.
     pub member: Member,
     pub generation: i64,
     pub revoked_sessions: BTreeSet<String>,
+    /// The suspension in force when this was read, if any.
+    pub suspension: Option<SuspensionEnd>,
+}
+
+/// When a member's suspension ends: `until` (Bulletin's UTC timestamp text), or `None` until it is lifted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuspensionEnd {
+    pub until: Option<String>,
+}
+
+impl SuspensionEnd {
+    /// The suspension in force now, from the `users` columns; one whose end has passed is over.
+    pub fn of(suspended_at: Option<&str>, until: Option<&str>) -> Option<SuspensionEnd> {
+        suspended_at?;
+        match until {
+            Some(until) if until <= crate::store::moderation::now_text().as_str() => None,
+            until => Some(SuspensionEnd { until: until.map(str::to_owned) }),
+        }
+    }
+
+    /// Whether it is still in force (a cached one may have ended since it was read).
+    pub fn in_force(&self) -> bool {
+        self.until.as_deref().is_none_or(|until| until > crate::store::moderation::now_text().as_str())
+    }
 }
 
 impl MemberTokens {
@@ -71,19 +96,52 @@ impl MemberTokensCache {
     ///
     /// Returns what is now in force for the member.
     pub fn put(&self, tokens: MemberTokens) -> MemberTokens {
-        self.put_at(tokens, Instant::now())
+        let now = Instant::now();
+        self.put_as_of(tokens, now, now)
     }
 
-    fn put_at(&self, mut tokens: MemberTokens, now: Instant) -> MemberTokens {
+    /// `put` for what a read that began at `started` found. The member's role and suspension have no order of
+    /// their own (a role can go up and down): an entry this instance stored after that read began (its own
+    /// change) is newer and stays; and the entry is as old as the read's start, so its `ttl` runs from there.
+    pub fn put_read(&self, tokens: MemberTokens, started: Instant) -> MemberTokens {
+        self.put_as_of(tokens, started, Instant::now())
+    }
+
+    /// Amends what this instance knows after it revoked tokens itself: a new generation (every older token) or
+    /// one more logged-out session. Only the revocation is added: the entry's role, suspension and age stay as
+    /// they were (storing the request's own view of the member as new would let an old role live another `ttl`).
+    /// Without an entry there is nothing to amend: the next request reads the database, which has it.
+    pub fn revoked(&self, user_id: i64, generation: Option<i64>, session: Option<&str>) {
+        let now = Instant::now();
+        let mut entries = self.lock();
+        if let Some(entry) = entries.get_mut(&user_id).filter(|e| now.duration_since(e.fetched) < self.ttl) {
+            if let Some(generation) = generation {
+                entry.tokens.generation = entry.tokens.generation.max(generation);
+            }
+            entry.tokens.revoked_sessions.extend(session.map(str::to_owned));
+        }
+    }
+
+    #[cfg(test)]
+    fn put_at(&self, tokens: MemberTokens, now: Instant) -> MemberTokens {
+        self.put_as_of(tokens, now, now)
+    }
+
+    fn put_as_of(&self, mut tokens: MemberTokens, mut as_of: Instant, now: Instant) -> MemberTokens {
         let mut entries = self.lock();
         if entries.len() >= PRUNE_AT {
             entries.retain(|_, e| now.duration_since(e.fetched) < self.ttl);
         }
         if let Some(known) = entries.get(&tokens.member.user_id).filter(|e| now.duration_since(e.fetched) < self.ttl) {
+            if known.fetched > as_of {
+                tokens.member = known.tokens.member.clone();
+                tokens.suspension = known.tokens.suspension.clone();
+                as_of = known.fetched;
+            }
             tokens.generation = tokens.generation.max(known.tokens.generation);
             tokens.revoked_sessions.extend(known.tokens.revoked_sessions.iter().cloned());
         }
-        entries.insert(tokens.member.user_id, Entry { tokens: tokens.clone(), fetched: now });
+        entries.insert(tokens.member.user_id, Entry { tokens: tokens.clone(), fetched: as_of });
         tokens
     }
 }
@@ -91,13 +149,47 @@ impl MemberTokensCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Role;
 
     fn alice(generation: i64, revoked: &[&str]) -> MemberTokens {
         MemberTokens {
-            member: Member { user_id: 7, username: "alice".into() },
+            member: Member { user_id: 7, username: "alice".into(), role: Role::Member },
             generation,
             revoked_sessions: revoked.iter().map(|s| s.to_string()).collect(),
+            suspension: None,
         }
+    }
+
+    #[test]
+    fn a_revocation_amends_the_entry_without_making_it_newer() {
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
+        let mut moderator = alice(4, &[]);
+        moderator.member.role = Role::Moderator;
+        cache.put(moderator);
+        cache.revoked(7, Some(5), Some("s1"));
+        let amended = cache.get(7).unwrap();
+        assert_eq!((amended.generation, amended.member.role), (5, Role::Moderator));
+        assert!(amended.revoked_sessions.contains("s1"));
+        cache.revoked(8, Some(1), None); // nothing known of member 8: nothing to amend
+        assert_eq!(cache.get(8), None);
+    }
+
+    #[test]
+    fn a_read_that_began_before_a_local_change_does_not_undo_it() {
+        let cache = MemberTokensCache::new(Duration::from_secs(5));
+        let read_began = Instant::now();
+        let changed = read_began + Duration::from_millis(10);
+        let mut demoted = alice(4, &[]);
+        demoted.member.role = Role::Member;
+        cache.put_as_of(demoted.clone(), changed, changed); // this instance demoted alice
+        let mut stale = alice(4, &[]);
+        stale.member.role = Role::Moderator; // what a read begun before the demotion found
+        let later = changed + Duration::from_millis(5);
+        assert_eq!(cache.put_as_of(stale.clone(), read_began, later).member.role, Role::Member);
+        assert_eq!(cache.get_at(7, later).unwrap().member.role, Role::Member);
+        // A read that began after the change is the newer word.
+        let promoted_again = later + Duration::from_millis(1);
+        assert_eq!(cache.put_as_of(stale, promoted_again, promoted_again).member.role, Role::Moderator);
     }
 
     #[test]

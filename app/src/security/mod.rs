@@ -10,7 +10,7 @@ pub mod token;
 pub mod write_limits;
 
 pub use device::DeviceKeys;
-pub use member_tokens::{MEMBER_TOKENS_TTL, MemberTokens, MemberTokensCache};
+pub use member_tokens::{MEMBER_TOKENS_TTL, MemberTokens, MemberTokensCache, SuspensionEnd};
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, LimitKey, RateLimit};
 pub use token::{Claims, Grant, TokenKeys};

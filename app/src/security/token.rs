@@ -132,7 +132,7 @@ mod tests {
     }
 
     fn alice() -> Member {
-        Member { user_id: 7, username: "alice".into() }
+        Member { user_id: 7, username: "alice".into(), role: Default::default() }
     }
 
     /// Signs arbitrary claims with the right key and algorithm, to test the claim checks alone.

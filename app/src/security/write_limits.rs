@@ -1,4 +1,4 @@
-//! How much one member may write (new posts and edits, comments, upvotes, bio edits) and search, each counted per member
+//! How much one member may write (new posts and edits, comments, upvotes, bio edits, reports) and search, each counted per member
 //! in a fixed window. Without it a single account could grow the database at the speed of the disk.
 
 use super::{AttemptLimiter, RateLimit};
@@ -16,6 +16,8 @@ pub struct WriteLimits {
     pub profile: Option<RateLimit>,
     /// Searches: the one read that is counted, because each costs the database what many page views do.
     pub searches: Option<RateLimit>,
+    /// Reports of posts.
+    pub reports: Option<RateLimit>,
 }
 
 /// One limiter per kind of write, keyed by user id, counting where every instance on the database sees it.
@@ -26,6 +28,7 @@ pub struct WriteLimiters {
     pub upvotes: AttemptLimiter<i64>,
     pub profile: AttemptLimiter<i64>,
     pub searches: AttemptLimiter<i64>,
+    pub reports: AttemptLimiter<i64>,
 }
 
 impl WriteLimiters {
@@ -36,6 +39,7 @@ impl WriteLimiters {
             upvotes: AttemptLimiter::on(db, "upvotes", limits.upvotes),
             profile: AttemptLimiter::on(db, "profile", limits.profile),
             searches: AttemptLimiter::on(db, "searches", limits.searches),
+            reports: AttemptLimiter::on(db, "reports", limits.reports),
         }
     }
 }

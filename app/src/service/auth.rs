@@ -64,10 +64,18 @@ impl Board {
                 if let Err(AppError::Unavailable) = self.login_successes.attempt(client).await {
                     return Err(AppError::Unavailable);
                 }
+                // The right password from a suspended member: known, and not allowed (403, saying until when).
+                if let Some(suspension) = user.suspension() {
+                    tracing::warn!(target: "audit", event = "login_suspended", user_id = user.id, "login refused: suspended");
+                    telemetry::login("suspended");
+                    return Err(AppError::Suspended { until: suspension.until, signed_out: false });
+                }
                 tracing::info!(target: "audit", event = "login", user_id = user.id, trusted_device, "member logged in");
                 telemetry::login("success");
                 self.upgrade_hash(&user, &credentials.password).await;
-                let member = Member { user_id: user.id, username: user.username };
+                // The role the token reports is the one this instance now decides by.
+                self.apply_change_to(user.id).await;
+                let member = Member { user_id: user.id, username: user.username, role: user.role };
                 self.signed_in(member, user.token_generation)
             }
             user => {
@@ -122,6 +130,11 @@ impl Board {
         // The signature proves we issued it; the member's current generation and logged-out sessions prove it
         // was not revoked since (and that the member still exists, with their current name).
         let tokens = self.member_tokens(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        // A suspension revokes every token (a new generation): such a token is refused saying why, until when.
+        if let Some(suspension) = tokens.suspension.as_ref().filter(|s| s.in_force()) {
+            tracing::debug!(user_id = claims.user_id, "refused a token of a suspended member");
+            return Err(AppError::Suspended { until: suspension.until.clone(), signed_out: true });
+        }
         if !tokens.accepts(claims.generation, &claims.sid) {
             tracing::debug!(user_id = claims.user_id, "refused a revoked token");
             return Err(AppError::token_invalid());
@@ -135,9 +148,12 @@ impl Board {
         if let Some(hit) = self.member_tokens.get(user_id) {
             return Ok(Some(hit));
         }
-        // A read that started before this instance revoked the member's tokens may finish after it: the cache
-        // keeps (and answers with) the newer state, so the revoked token is refused even by this request.
-        Ok(users::find_member_tokens(&self.db, user_id).await?.map(|tokens| self.member_tokens.put(tokens)))
+        // A read that started before this instance revoked the member's tokens (or changed their role) may finish
+        // after it: the cache keeps (and answers with) the newer state, so the revoked token is refused even by
+        // this request.
+        let started = std::time::Instant::now();
+        let read = users::find_member_tokens(&self.db, user_id).await?;
+        Ok(read.map(|tokens| self.member_tokens.put_read(tokens, started)))
     }
 
     /// A fresh token for a still-valid one: same member, same generation, same `auth_time`, a new `exp`. Refused
@@ -167,12 +183,8 @@ impl Board {
         let expires_at =
             claims.auth_time.max(now()) + self.session_max_seconds + self.tokens.ttl_seconds() + LEEWAY_SECONDS;
         users::revoke_session(&self.db, member.user_id, &claims.sid, expires_at as i64).await?;
-        // Read back rather than amend the cached entry: that entry may be seconds old, and storing it as new
-        // would let it (say, an older generation) live another full cache period here.
-        let mut tokens =
-            users::find_member_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
-        tokens.revoked_sessions.insert(claims.sid);
-        self.member_tokens.put(tokens);
+        // This instance refuses the session's tokens at once; the others once their cache entry expires.
+        self.member_tokens.revoked(member.user_id, None, Some(&claims.sid));
         tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "session ended");
         telemetry::tokens_revoked("logout");
         Ok(())
@@ -182,11 +194,7 @@ impl Board {
     pub async fn logout_all(&self, member: &Member) -> Result<(), AppError> {
         let generation = users::revoke_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
         // This instance refuses the old tokens at once; the others once their cache entry expires.
-        self.member_tokens.put(MemberTokens {
-            member: member.clone(),
-            generation,
-            revoked_sessions: Default::default(),
-        });
+        self.member_tokens.revoked(member.user_id, Some(generation), None);
         tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
         telemetry::tokens_revoked("logout_all");
         Ok(())
@@ -212,11 +220,7 @@ impl Board {
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
-        self.member_tokens.put(MemberTokens {
-            member: member.clone(),
-            generation,
-            revoked_sessions: Default::default(),
-        });
+        self.member_tokens.revoked(member.user_id, Some(generation), None);
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
         telemetry::tokens_revoked("password_change");
         self.token_for(member.clone(), &Grant::new_session(generation))
@@ -237,6 +241,7 @@ impl Board {
             expires_in: self.tokens.ttl_seconds(),
             user_id: member.user_id,
             username: member.username,
+            role: member.role,
             device_token: None,
         })
     }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod comments;
+pub mod moderation;
 pub mod posts;
 pub mod users;
 

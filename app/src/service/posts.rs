@@ -1,9 +1,10 @@
-//! Posts and upvotes: reading the feed, writing your own posts, upvoting anyone's.
+//! Posts and upvotes: reading the feed, writing your own posts (moderators may remove anyone's), upvoting anyone's.
 
 use super::Board;
 use crate::error::AppError;
 use crate::model::Member;
 use crate::model::feed::{Cursor, FeedQuery, FeedQueryInput, SEARCH_COUNT_MAX};
+use crate::model::moderation::{RemovalInput, validate_removal};
 use crate::model::posts::{
     self as rules, Highlight, NewPostInput, POST_NOT_FOUND, Post, PostPage, PostPatchInput, PostWithComments,
     UpvoteState,
@@ -56,7 +57,9 @@ impl Board {
     pub async fn create_post(&self, author: &Member, input: &NewPostInput) -> Result<Post, AppError> {
         let post = rules::validate_new_post(input)?;
         self.write_limits.posts.attempt(author.user_id).await?;
-        let id = posts::insert(&self.db, author.user_id, &post).await?;
+        let Some(id) = posts::insert(&self.db, author.user_id, &post).await? else {
+            return Err(self.suspended_meanwhile(author).await);
+        };
         posts::find(&self.db, author.user_id, id).await?.ok_or_else(post_not_found)
     }
 
@@ -69,12 +72,17 @@ impl Board {
         posts::find(&self.db, author.user_id, post_id).await?.ok_or_else(post_not_found)
     }
 
-    pub async fn delete_post(&self, author: &Member, post_id: i64) -> Result<(), AppError> {
-        if posts::delete_own(&self.db, author.user_id, post_id).await? {
-            Ok(())
-        } else {
-            Err(self.refusal(author, post_id, rules::NOT_YOUR_POST_DELETE).await)
+    /// Deletes the member's own post; a moderator's or admin's deletion of someone else's is a removal, logged
+    /// with `removal`'s optional reason (which an author's own deletion does not need, and ignores).
+    pub async fn delete_post(&self, member: &Member, post_id: i64, removal: &RemovalInput) -> Result<(), AppError> {
+        let reason = validate_removal(removal)?;
+        if posts::delete_own(&self.db, member.user_id, post_id).await? {
+            return Ok(());
         }
+        if member.role.can_moderate() {
+            return self.remove_post(member, post_id, reason.as_deref()).await;
+        }
+        Err(self.refusal(member, post_id, rules::NOT_YOUR_POST_DELETE).await)
     }
 
     pub async fn upvote(&self, member: &Member, post_id: i64) -> Result<UpvoteState, AppError> {
@@ -95,12 +103,14 @@ impl Board {
         upvotes::state(&self.db, member.user_id, post_id).await?.ok_or_else(post_not_found)
     }
 
-    /// Why an owner-only write changed nothing: the post is gone (404) or belongs to someone else (403). The
-    /// write itself already refused atomically; this look-up only chooses the message.
+    /// Why an owner-only write changed nothing: the post is gone (404), belongs to someone else (403), or the
+    /// author was suspended meanwhile. The write itself already refused atomically; this look-up only chooses the
+    /// message.
     async fn refusal(&self, member: &Member, post_id: i64, not_yours: &str) -> AppError {
         match posts::author_of(&self.db, post_id).await {
             Ok(Some(author)) if author != member.user_id => AppError::Forbidden(not_yours.into()),
-            Ok(_) => post_not_found(),
+            Ok(Some(_)) => self.suspended_meanwhile(member).await,
+            Ok(None) => post_not_found(),
             Err(err) => err,
         }
     }

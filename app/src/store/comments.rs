@@ -1,12 +1,14 @@
 //! The `comments` table.
 
+use super::moderation::{locking, not_suspended, now_text};
 use super::posts::POST_COLUMNS;
 use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
 use crate::model::posts::{Comment, Post, PostWithComments};
 
 /// The columns of a `Comment`; callers add the WHERE clause.
-const COMMENT_COLUMNS: &str = "SELECT c.id, c.post_id, c.user_id, u.username AS author_username, c.body, c.created_at
+const COMMENT_COLUMNS: &str =
+    "SELECT c.id, c.post_id, c.user_id, u.username AS author_username, u.role AS author_role, c.body, c.created_at
     FROM comments c JOIN users u ON u.id = c.user_id";
 
 /// A post with its comments, oldest first, as `viewer` sees it, in one statement: the comments come as a JSON
@@ -14,7 +16,7 @@ const COMMENT_COLUMNS: &str = "SELECT c.id, c.post_id, c.user_id, u.username AS 
 /// the post's columns are sent once, not once per comment.
 pub async fn post_with_comments(db: &Db, viewer: i64, post_id: i64) -> Result<Option<PostWithComments>, AppError> {
     // The keys are the names of `Comment`'s fields, which is how serde reads them back.
-    let fields = "'id', c.id, 'post_id', c.post_id, 'user_id', c.user_id, 'author_username', cu.username, \
+    let fields = "'id', c.id, 'post_id', c.post_id, 'user_id', c.user_id, 'author_username', cu.username, 'author_role', cu.role, \
                   'body', c.body, 'created_at', c.created_at";
     let comments = match db.dialect() {
         Dialect::Sqlite => format!("json_group_array(json_object({fields}) ORDER BY c.id)"),
@@ -53,22 +55,39 @@ pub async fn find(db: &Db, comment_id: i64) -> Result<Option<Comment>, AppError>
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, Comment>(&sql).bind(comment_id).fetch_optional(pool).await?))
 }
 
-/// Adds a comment; `None` if the post does not exist (the foreign key refuses it, atomically with the insert).
-pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<Option<i64>, AppError> {
+/// What `insert` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NewComment {
+    Added(i64),
+    NoSuchPost,
+    /// The author is suspended (checked as `posts::insert` checks it).
+    AuthorSuspended,
+}
+
+/// Adds a comment, in one statement: the foreign key refuses it if the post does not exist, and it is not made
+/// while the author is suspended (with the author's row locked on PostgreSQL, as `posts::insert` does).
+pub async fn insert(db: &Db, author: i64, post_id: i64, body: &str) -> Result<NewComment, AppError> {
     db.ensure_room_to_grow()?;
+    let sql = format!(
+        "INSERT INTO comments (post_id, user_id, body) SELECT $1, id, $3 FROM users WHERE {}{} RETURNING id",
+        not_suspended("$2", "$4"),
+        locking(db.dialect(), "SHARE")
+    );
+    let now = now_text();
     let result = committed_write!(db, |conn| {
-        sqlx::query_scalar::<_, i64>("INSERT INTO comments (post_id, user_id, body) VALUES ($1, $2, $3) RETURNING id")
+        sqlx::query_scalar::<_, i64>(&sql)
             .bind(post_id)
             .bind(author)
             .bind(body)
+            .bind(&now)
             .fetch_all(&mut *conn)
             .await
             .map(single)
     });
     match result {
-        Ok(Some(id)) => Ok(Some(id)),
-        Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row")),
-        Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(None),
+        Ok(Some(id)) => Ok(NewComment::Added(id)),
+        Ok(None) => Ok(NewComment::AuthorSuspended),
+        Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(NewComment::NoSuchPost),
         Err(err) => Err(err.into()),
     }
 }

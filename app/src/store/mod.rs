@@ -9,6 +9,7 @@ pub(crate) mod attempt_windows;
 pub mod backup;
 pub mod comments;
 pub(crate) mod errors;
+pub mod moderation;
 pub mod posts;
 pub mod read_your_writes;
 mod replicas;
@@ -226,6 +227,63 @@ macro_rules! committed_write {
     };
 }
 pub(crate) use committed_write;
+
+/// Runs `$body` (statements sent through `&mut *$tx`, ending in a `Result<T, sqlx::Error>`; `?` inside leaves it)
+/// in one transaction on the write connection, and yields its value only once the COMMIT has succeeded: for an
+/// action and its record (a moderator's removal and its log entry), which must be written together or not at all.
+///
+/// On SQLite the transaction takes the write lock at BEGIN (IMMEDIATE): one that read first and wrote later would
+/// fail at once (SQLITE_BUSY_SNAPSHOT) if another process (`bulletin admin grant`) wrote in between.
+///
+/// On any error the transaction is abandoned and the connection closed rather than given back: SQLite may roll a
+/// transaction back by itself on a full disk while sqlx still counts it as open (see `committed_write!`), and a
+/// connection in that state must not take the next write. Closing it costs one reconnect, on a path that is rare.
+macro_rules! committed_transaction {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        $crate::store::on_write_pool!($db, |pool| {
+            async {
+                let mut conn = $crate::store::LiveConnection::live_connection(pool).await?;
+                let done = async {
+                    let begin = $crate::store::Begin::begin_statement(&*conn);
+                    let mut $tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+                    let value = $body?;
+                    $tx.commit().await?;
+                    Ok::<_, sqlx::Error>(value)
+                }
+                .await;
+                match done {
+                    Ok(value) => {
+                        $crate::store::read_your_writes::NoteWrite::note_write(&mut conn, &$db).await;
+                        Ok(value)
+                    }
+                    Err(err) => {
+                        drop(conn.detach());
+                        Err(err)
+                    }
+                }
+            }
+            .await
+        })
+    };
+}
+pub(crate) use committed_transaction;
+
+/// How `committed_transaction!` starts a transaction on each backend.
+pub(crate) trait Begin {
+    fn begin_statement(&self) -> &'static str;
+}
+
+impl Begin for sqlx::SqliteConnection {
+    fn begin_statement(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+}
+
+impl Begin for sqlx::PgConnection {
+    fn begin_statement(&self) -> &'static str {
+        "BEGIN"
+    }
+}
 
 /// A connection known to be alive, for writes: unlike a read, a write that fails on a connection the server has
 /// ended cannot always tell whether it was done, so it is never sent on one that was not just checked.

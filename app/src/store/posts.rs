@@ -3,6 +3,7 @@
 //! Ownership is part of each write's WHERE clause, so the check and the write are one statement: there is no
 //! moment between "it is yours" and "change it" for another request to slip into.
 
+use super::moderation::{locking, not_suspended, now_text};
 use super::search::{bind_all, folded, on_lane};
 use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
@@ -15,7 +16,8 @@ const DEEP_OFFSET: i64 = 1000;
 
 /// The columns of a `Post` (named as its fields) over `posts p JOIN users u`, as seen by the member bound to `$1`
 /// (for `viewer_upvoted`): every query that reads posts binds the viewer first.
-pub(super) const POST_COLUMNS: &str = "p.id, p.title, p.body, p.user_id, u.username AS author_username, p.upvotes,
+pub(super) const POST_COLUMNS: &str =
+    "p.id, p.title, p.body, p.user_id, u.username AS author_username, u.role AS author_role, p.upvotes,
         (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
         COALESCE((SELECT true FROM post_upvotes v WHERE v.post_id = p.id AND v.user_id = $1), false) AS viewer_upvoted,
         p.created_at, p.updated_at";
@@ -38,7 +40,7 @@ pub(super) fn post_json(dialect: Dialect) -> String {
     };
     format!(
         "{object}('id', p.id, 'title', p.title, 'body', p.body, 'user_id', p.user_id, 'author_username', au.username,
-             'upvotes', p.upvotes, 'comment_count', (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id),
+             'author_role', au.role, 'upvotes', p.upvotes, 'comment_count', (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id),
              'viewer_upvoted', {upvoted}, 'created_at', p.created_at, 'updated_at', p.updated_at)"
     )
 }
@@ -77,35 +79,46 @@ pub async fn find(db: &Db, viewer: i64, post_id: i64) -> Result<Option<Post>, Ap
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, Post>(&sql).bind(viewer).bind(post_id).fetch_optional(pool).await?))
 }
 
-pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<i64, AppError> {
+/// Stores a new post by `author`, unless they are suspended (`None`), in one statement. On PostgreSQL it holds
+/// the author's row FOR SHARE while it checks, and a suspension updates that row: whichever comes second waits
+/// for the first to commit, and a post is never stored after a suspension of its author took effect.
+pub async fn insert(db: &Db, author: i64, post: &NewPost) -> Result<Option<i64>, AppError> {
     db.ensure_room_to_grow()?;
     let (search_title, search_body) = folded(&post.title, &post.body);
-    let id = committed_write!(db, |conn| {
-        sqlx::query_scalar(
-            "INSERT INTO posts (user_id, title, body, search_title, search_body) VALUES ($1, $2, $3, $4, $5)
-             RETURNING id",
-        )
-        .bind(author)
-        .bind(&post.title)
-        .bind(&post.body)
-        .bind(&search_title)
-        .bind(&search_body)
-        .fetch_all(&mut *conn)
-        .await
-        .map(single)
-    })?;
-    id.ok_or_else(|| AppError::internal("INSERT … RETURNING id returned no row"))
+    let sql = format!(
+        "INSERT INTO posts (user_id, title, body, search_title, search_body)
+         SELECT id, $2, $3, $4, $5 FROM users WHERE {}{} RETURNING id",
+        not_suspended("$1", "$6"),
+        locking(db.dialect(), "SHARE")
+    );
+    let now = now_text();
+    Ok(committed_write!(db, |conn| {
+        sqlx::query_scalar(&sql)
+            .bind(author)
+            .bind(&post.title)
+            .bind(&post.body)
+            .bind(&search_title)
+            .bind(&search_body)
+            .bind(&now)
+            .fetch_all(&mut *conn)
+            .await
+            .map(single)
+    })?)
 }
 
-/// Applies the edit if `author` owns the post; false if nothing was changed (missing or not theirs).
+/// Applies the edit if `author` owns the post and is not suspended; false if nothing was changed (missing, not
+/// theirs, or they are suspended: the caller tells which).
 pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -> Result<bool, AppError> {
     db.ensure_room_to_grow()?;
     let sql = format!(
         "UPDATE posts SET title = COALESCE($1, title), body = COALESCE($2, body), updated_at = {},
              search_title = COALESCE($5, search_title), search_body = COALESCE($6, search_body)
-         WHERE id = $3 AND user_id = $4",
-        next_updated_at(db.dialect())
+         WHERE id = $3 AND user_id = $4 AND EXISTS (SELECT 1 FROM users WHERE {}{})",
+        next_updated_at(db.dialect()),
+        not_suspended("$4", "$7"),
+        locking(db.dialect(), "SHARE")
     );
+    let now = now_text();
     let search_title = patch.title.as_deref().map(crate::search_text::fold);
     let search_body = patch.body.as_deref().map(crate::search_text::fold);
     let updated = committed_write!(db, |conn| {
@@ -116,6 +129,7 @@ pub async fn update_own(db: &Db, author: i64, post_id: i64, patch: &PostPatch) -
             .bind(author)
             .bind(&search_title)
             .bind(&search_body)
+            .bind(&now)
             .execute(&mut *conn)
             .await
             .map(|done| done.rows_affected())

@@ -3,9 +3,11 @@
 use super::{Db, Dialect, committed_write, on_pool, on_replica, single};
 use crate::error::AppError;
 use crate::model::Member;
+use crate::model::Role;
 use crate::model::auth::username_skeleton;
+use crate::model::moderation::Suspension;
 use crate::model::users::Profile;
-use crate::security::MemberTokens;
+use crate::security::{MemberTokens, SuspensionEnd};
 
 /// What login needs to check a password, and the generation its new token belongs to.
 #[derive(sqlx::FromRow)]
@@ -14,6 +16,17 @@ pub struct UserCredentials {
     pub username: String,
     pub password_hash: String,
     pub token_generation: i64,
+    pub role: Role,
+    /// Set while the member is suspended (or was, until `suspended_until` passed).
+    pub suspended_at: Option<String>,
+    pub suspended_until: Option<String>,
+}
+
+impl UserCredentials {
+    /// The suspension in force now, if any.
+    pub fn suspension(&self) -> Option<SuspensionEnd> {
+        SuspensionEnd::of(self.suspended_at.as_deref(), self.suspended_until.as_deref())
+    }
 }
 
 /// A member just stored, and the token generation their first tokens carry.
@@ -51,7 +64,7 @@ pub async fn insert_user(db: &Db, username: &str, password_hash: &str) -> Result
     });
     match result {
         Ok(Some(user_id)) => Ok(NewMember {
-            member: Member { user_id, username: username.to_owned() },
+            member: Member { user_id, username: username.to_owned(), role: Role::Member },
             token_generation: first_generation,
         }),
         Ok(None) => Err(AppError::internal("INSERT … RETURNING id returned no row").into()),
@@ -84,7 +97,8 @@ impl From<AppError> for NameRefused {
 }
 
 /// The columns of `UserCredentials`; callers add the WHERE clause.
-const CREDENTIALS: &str = "SELECT id, username, password_hash, token_generation FROM users";
+const CREDENTIALS: &str =
+    "SELECT id, username, password_hash, token_generation, role, suspended_at, suspended_until FROM users";
 
 pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, AppError> {
     let sql = format!("{CREDENTIALS} WHERE lower(username) = lower($1)");
@@ -96,13 +110,15 @@ pub async fn find_credentials_by_id(db: &Db, user_id: i64) -> Result<Option<User
     Ok(on_pool!(db, |pool| sqlx::query_as::<_, UserCredentials>(&sql).bind(user_id).fetch_optional(pool).await?))
 }
 
-/// The member, their current token generation (which every accepted token must carry) and the sessions they
-/// logged out of whose tokens may still be unexpired: one query, so a cache miss costs one round trip.
+/// The member (with their current role and suspension), their current token generation (which every accepted
+/// token must carry) and the sessions they logged out of whose tokens may still be unexpired: one query, so a
+/// cache miss costs one round trip.
 pub async fn find_member_tokens(db: &Db, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
     let rows = on_pool!(db, |pool| {
-        sqlx::query_as::<_, (i64, String, i64, Option<String>)>(
-            "SELECT u.id, u.username, u.token_generation, r.session_id FROM users u \
-             LEFT JOIN revoked_sessions r ON r.user_id = u.id AND r.expires_at > $2 WHERE u.id = $1",
+        sqlx::query_as::<_, MemberTokensRow>(
+            "SELECT u.id AS id, u.username AS username, u.role AS role, u.token_generation AS token_generation, \
+             u.suspended_at AS suspended_at, u.suspended_until AS suspended_until, r.session_id AS session_id \
+             FROM users u LEFT JOIN revoked_sessions r ON r.user_id = u.id AND r.expires_at > $2 WHERE u.id = $1",
         )
         .bind(user_id)
         .bind(now_seconds())
@@ -110,9 +126,25 @@ pub async fn find_member_tokens(db: &Db, user_id: i64) -> Result<Option<MemberTo
         .await?
     });
     let mut rows = rows.into_iter();
-    let Some((user_id, username, generation, first)) = rows.next() else { return Ok(None) };
-    let revoked_sessions = first.into_iter().chain(rows.filter_map(|row| row.3)).collect();
-    Ok(Some(MemberTokens { member: Member { user_id, username }, generation, revoked_sessions }))
+    let Some(first) = rows.next() else { return Ok(None) };
+    let revoked_sessions = first.session_id.clone().into_iter().chain(rows.filter_map(|row| row.session_id)).collect();
+    Ok(Some(MemberTokens {
+        member: Member { user_id: first.id, username: first.username, role: first.role },
+        generation: first.token_generation,
+        revoked_sessions,
+        suspension: SuspensionEnd::of(first.suspended_at.as_deref(), first.suspended_until.as_deref()),
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberTokensRow {
+    id: i64,
+    username: String,
+    role: Role,
+    token_generation: i64,
+    suspended_at: Option<String>,
+    suspended_until: Option<String>,
+    session_id: Option<String>,
 }
 
 /// Lists `session_id` as logged out until `expires_at` (Unix seconds), when its last token has expired, and
@@ -218,7 +250,9 @@ pub async fn find_profile(db: &Db, viewer: i64, user_id: i64, limit: i64) -> Res
         }
     };
     let sql = format!(
-        "SELECT u.id AS id, u.username AS username, u.bio AS bio, u.created_at AS created_at,
+        "SELECT u.id AS id, u.username AS username, u.role AS role, u.bio AS bio, u.created_at AS created_at,
+             u.suspended_at AS suspended_at, u.suspended_until AS suspended_until,
+             u.suspension_reason AS suspension_reason, u.suspended_by AS suspended_by,
              (SELECT COUNT(*) FROM posts p WHERE p.user_id = u.id) AS post_count,
              (SELECT {posts} FROM (SELECT p.id, p.created_at, {post} AS post
                                    FROM posts p JOIN users au ON au.id = p.user_id WHERE p.user_id = $2
@@ -228,17 +262,34 @@ pub async fn find_profile(db: &Db, viewer: i64, user_id: i64, limit: i64) -> Res
     let row = on_replica!(db, |pool| {
         sqlx::query_as::<_, ProfileRow>(&sql).bind(viewer).bind(user_id).fetch_optional(pool).await?
     });
-    let Some(ProfileRow { mut profile, posts_json }) = row else { return Ok(None) };
+    let Some(ProfileRow { mut profile, posts_json, suspended_at, suspended_until, suspension_reason, suspended_by }) =
+        row
+    else {
+        return Ok(None);
+    };
     profile.posts = serde_json::from_str(&posts_json).map_err(AppError::internal)?;
+    if SuspensionEnd::of(suspended_at.as_deref(), suspended_until.as_deref()).is_some() {
+        profile.suspension = Some(Suspension {
+            user_id,
+            reason: suspension_reason.unwrap_or_default(),
+            until: suspended_until,
+            suspended_at: suspended_at.unwrap_or_default(),
+            suspended_by,
+        });
+    }
     Ok(Some(profile))
 }
 
-/// A profile and its posts, as JSON text.
+/// A profile, its posts as JSON text, and the member's suspension (which the service shows to moderators only).
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
     #[sqlx(flatten)]
     profile: Profile,
     posts_json: String,
+    suspended_at: Option<String>,
+    suspended_until: Option<String>,
+    suspension_reason: Option<String>,
+    suspended_by: Option<i64>,
 }
 
 pub async fn set_bio(db: &Db, user_id: i64, bio: &str) -> Result<(), AppError> {

@@ -5,6 +5,7 @@
 //! Error answers are the same `{"error": "..."}` everywhere; which statuses an operation can give follows from
 //! what it does, and `StandardErrors` adds the ones every operation of a kind shares, in one place.
 
+pub mod moderation;
 pub mod schemas;
 
 use utoipa::openapi::path::Operation;
@@ -35,7 +36,8 @@ pub struct ErrorBody {
     tags(
         (name = "auth", description = "Accounts, tokens and sessions"),
         (name = "posts", description = "The feed, posts, upvotes and comments"),
-        (name = "users", description = "Member profiles"),
+        (name = "users", description = "Member profiles, roles and suspensions"),
+        (name = "moderation", description = "The report queue and the moderation log (moderators and admins)"),
         (name = "health", description = "Liveness of the service and its database"),
     ),
 )]

@@ -19,7 +19,7 @@ use utoipa::openapi::schema::{AllOfBuilder, AnyOfBuilder, Object, ObjectBuilder,
 /// Unicode White_Space, as `char::is_whitespace` and so `str::trim` know it (ECMA-262 escapes).
 const SPACE: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
 
-fn string(min: Option<usize>, max: Option<usize>, pattern: Option<String>, description: &str) -> Object {
+pub(super) fn string(min: Option<usize>, max: Option<usize>, pattern: Option<String>, description: &str) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(min)

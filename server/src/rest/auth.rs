@@ -34,6 +34,8 @@ pub async fn register(
     responses(
         (status = 200, description = "Signed in", body = AuthToken),
         (status = 401, description = "Invalid username or password", body = ErrorBody),
+        (status = 403, description = "The right password of a suspended member: `{\"error\": \"Account suspended\", \
+            \"until\": <RFC 3339, or null until lifted>}`", body = ErrorBody),
         (status = 429, description = "Too many failed attempts from this address, or for this username (from a \
             browser without a device token for it), or for this device", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

@@ -3,14 +3,15 @@
 
 use app::error::AppError;
 use app::model::Member;
+use app::model::moderation::REPORT_NOT_FOUND;
 use app::model::posts::{COMMENT_NOT_FOUND, POST_NOT_FOUND, parse_id};
 use app::model::users::USER_NOT_FOUND;
 use app::security::ClientAddr;
 use app::service::Board;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use std::net::IpAddr;
@@ -61,6 +62,31 @@ where
             Ok(axum::Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
+    }
+}
+
+/// A JSON body that may be left out: a request without one (no `Content-Type`, no length or a length of 0), or
+/// with the body `null`, gives `T::default()`; any other body is read as `JsonBody` reads it. For `DELETE`s with
+/// an optional reason.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJsonBody<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers();
+        let sends_a_body = headers.contains_key(header::TRANSFER_ENCODING)
+            || headers.contains_key(header::CONTENT_TYPE)
+            || headers.get(header::CONTENT_LENGTH).is_some_and(|length| length != "0");
+        if !sends_a_body {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        let JsonBody(value) = JsonBody::<Option<T>>::from_request(req, state).await?;
+        Ok(OptionalJsonBody(value.unwrap_or_default()))
     }
 }
 
@@ -143,6 +169,23 @@ pub struct CommentId {
     /// The comment's id
     #[param(minimum = 1)]
     pub comment_id: i64,
+}
+
+/// `{id}` in `/moderation/reports/{id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReportId {
+    /// The report's id
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReportId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReportId { id: path_id(parts, state, "id", REPORT_NOT_FOUND).await? })
+    }
 }
 
 /// `{id}` in `/users/{id}`.

@@ -4,6 +4,7 @@
 mod auth;
 mod extract;
 mod health;
+mod moderation;
 mod posts;
 mod users;
 
@@ -18,7 +19,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use extract::{ClientIp, CommentId, CurrentMember, JsonBody, PostId, QueryParams, UserId};
+pub use extract::{
+    ClientIp, CommentId, CurrentMember, JsonBody, OptionalJsonBody, PostId, QueryParams, ReportId, UserId,
+};
 
 /// The REST routes and their OpenAPI document, built from the same handler list (`routes!` registers a
 /// handler with the router and its `#[utoipa::path]` with the document). `cors_origins`: browser origins
@@ -37,15 +40,23 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
         .routes(routes!(posts::show, posts::update, posts::delete))
         .routes(routes!(posts::upvote, posts::remove_upvote))
         .routes(routes!(posts::list_comments, posts::add_comment))
-        .routes(routes!(posts::delete_comment));
-    let users = OpenApiRouter::new().routes(routes!(users::show));
+        .routes(routes!(posts::delete_comment))
+        .routes(routes!(posts::report));
+    let users = OpenApiRouter::new()
+        .routes(routes!(users::show))
+        .routes(routes!(users::change_role))
+        .routes(routes!(users::suspend, users::lift_suspension));
+    let moderation = OpenApiRouter::new()
+        .routes(routes!(moderation::reports))
+        .routes(routes!(moderation::resolve))
+        .routes(routes!(moderation::log));
     let (health, health_doc) =
         OpenApiRouter::new().routes(routes!(health::healthz)).routes(routes!(health::readyz)).split_for_parts();
 
     let cors = crate::browser_policy::cors(cors_origins);
     let mut router = health;
     let mut document = health_doc;
-    for (prefix, group) in [("/auth", auth), ("/posts", posts), ("/users", users)] {
+    for (prefix, group) in [("/auth", auth), ("/posts", posts), ("/users", users), ("/moderation", moderation)] {
         let (group, group_doc) = group.split_for_parts();
         // Tokens and members' data must never sit in a shared or browser cache.
         let group = group
@@ -65,7 +76,7 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
 }
 
 /// The REST door's path prefixes (besides `/healthz`, a route of its own).
-const PREFIXES: [&str; 3] = ["/auth", "/posts", "/users"];
+const PREFIXES: [&str; 4] = ["/auth", "/posts", "/users", "/moderation"];
 
 /// Under the API's paths, every error is answered in the API's JSON, not as a web page or an empty body: an
 /// unknown route (`/auth/`, `/posts/1/x`, which would otherwise reach the SPA's HTML 404 page) or a wrong method

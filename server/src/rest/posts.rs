@@ -1,10 +1,12 @@
-//! `/posts`: the feed, posts, upvotes and comments. Every route needs a member.
+//! `/posts`: the feed, posts, upvotes, comments and reports. Every route needs a member.
 
-use super::{CommentId, CurrentMember, JsonBody, PostId, QueryParams};
+use super::{CommentId, CurrentMember, JsonBody, OptionalJsonBody, PostId, QueryParams};
 use crate::openapi::ErrorBody;
+use crate::openapi::moderation::{RemovalRequest, ReportRequest};
 use crate::openapi::schemas::*;
 use app::error::AppError;
 use app::model::feed::FeedQueryInput;
+use app::model::moderation::{RemovalInput, Report, ReportInput};
 use app::model::posts::{
     Comment, CommentInput, NewPostInput, Post, PostPage, PostPatchInput, PostWithComments, UpvoteState,
 };
@@ -73,10 +75,12 @@ pub async fn update(
     Ok(Json(state.update_post(&member, id, &input).await?))
 }
 
-#[utoipa::path(delete, path = "/{id}", tag = "posts", summary = "Delete your post",
-    params(PostId),
+#[utoipa::path(delete, path = "/{id}", tag = "posts", summary = "Delete your post, or remove anyone's (moderators)",
+    description = "Authors delete their own posts. Moderators and admins may remove anyone's, with an optional \
+                   reason; the removal is written to the moderation log.",
+    params(PostId), request_body(content = Option<RemovalRequest>, description = "Optional: a moderator's reason"),
     responses(
-        (status = 204, description = "Deleted, with its comments and upvotes"),
+        (status = 204, description = "Deleted, with its comments, upvotes and reports"),
         (status = 403, description = "You can only delete your own posts", body = ErrorBody),
         (status = 404, description = "Post not found", body = ErrorBody),
     ))]
@@ -84,8 +88,9 @@ pub async fn delete(
     State(state): State<Board>,
     CurrentMember(member): CurrentMember,
     PostId { id }: PostId,
+    OptionalJsonBody(removal): OptionalJsonBody<RemovalInput>,
 ) -> Result<StatusCode, AppError> {
-    state.delete_post(&member, id).await?;
+    state.delete_post(&member, id, &removal).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,8 +154,9 @@ pub async fn add_comment(
     Ok((StatusCode::CREATED, Json(state.add_comment(&member, id, &input).await?)))
 }
 
-#[utoipa::path(delete, path = "/{id}/comments/{comment_id}", tag = "posts", summary = "Delete your comment",
-    params(PostId, CommentId),
+#[utoipa::path(delete, path = "/{id}/comments/{comment_id}", tag = "posts",
+    summary = "Delete your comment, or remove anyone's (moderators)",
+    params(PostId, CommentId), request_body(content = Option<RemovalRequest>, description = "Optional: a moderator's reason"),
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, description = "You can only delete your own comments", body = ErrorBody),
@@ -161,7 +167,26 @@ pub async fn delete_comment(
     CurrentMember(member): CurrentMember,
     PostId { id }: PostId,
     CommentId { comment_id }: CommentId,
+    OptionalJsonBody(removal): OptionalJsonBody<RemovalInput>,
 ) -> Result<StatusCode, AppError> {
-    state.delete_comment(&member, id, comment_id).await?;
+    state.delete_comment(&member, id, comment_id, &removal).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/{id}/reports", tag = "posts", summary = "Report a post to the moderators",
+    params(PostId), request_body = ReportRequest,
+    responses(
+        (status = 201, description = "The report, now in the moderators' queue", body = Report),
+        (status = 404, description = "Post not found", body = ErrorBody),
+        (status = 409, description = "You have already reported this post", body = ErrorBody),
+        (status = 429, description = "Too many reports by this member (REPORT_RATE_LIMIT)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn report(
+    State(state): State<Board>,
+    CurrentMember(member): CurrentMember,
+    PostId { id }: PostId,
+    JsonBody(input): JsonBody<ReportInput>,
+) -> Result<(StatusCode, Json<Report>), AppError> {
+    Ok((StatusCode::CREATED, Json(state.report_post(&member, id, &input).await?)))
 }

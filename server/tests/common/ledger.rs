@@ -318,7 +318,11 @@ pub async fn verify(api: &Api, auditor: &str, records: &[Record]) {
                 assert_eq!(api.login(username, PASSWORD).await, if done { 200 } else { 401 }, "{what}");
                 if let (Some(user_id), Some(token)) = (user_id, token) {
                     let me: Member = api.expect_as("GET", "/auth/me", Some(token), None, 200).await;
-                    assert_eq!(me, Member { user_id: *user_id, username: username.clone() }, "{what}");
+                    assert_eq!(
+                        me,
+                        Member { user_id: *user_id, username: username.clone(), role: Default::default() },
+                        "{what}"
+                    );
                 }
             }
             Write::CreatePost { title, id } => {

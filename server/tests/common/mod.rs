@@ -23,7 +23,7 @@ pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
 
 /// What every test server runs with unless a test says otherwise, in this process or as a process of its own
 /// (`process.rs`): the test secret, cheap bcrypt, and no rate limits.
-pub const TEST_DEFAULTS: [(&str, &str); 10] = [
+pub const TEST_DEFAULTS: [(&str, &str); 11] = [
     ("JWT_SECRET", SECRET),
     ("BCRYPT_COST", "4"),
     ("AUTH_RATE_LIMIT", "off"),
@@ -34,6 +34,7 @@ pub const TEST_DEFAULTS: [(&str, &str); 10] = [
     ("UPVOTE_RATE_LIMIT", "off"),
     ("PROFILE_RATE_LIMIT", "off"),
     ("SEARCH_RATE_LIMIT", "off"),
+    ("REPORT_RATE_LIMIT", "off"),
 ];
 
 pub struct TestServer {
@@ -179,6 +180,13 @@ impl TestServer {
             request = request.json(&body);
         }
         request.send().await.unwrap()
+    }
+
+    /// Gives `username` the role `role` with `bulletin admin grant`, which must succeed. Before the member's
+    /// first authenticated request, so this server has not yet remembered their old role.
+    pub async fn grant(&self, username: &str, role: &str) {
+        let (ok, printed) = process::run_command(&self.database_url, &["admin", "grant", username, role]).await;
+        assert!(ok, "bulletin admin grant {username} {role}: {printed}");
     }
 
     /// Creates a post through REST, which must answer 201 with it.
