@@ -609,4 +609,15 @@ async fn a_removals_body_may_be_absent_null_or_an_object_but_nothing_else() {
         .await
         .unwrap();
     assert_eq!(text.status(), 415);
+    // An empty body is no body, whatever the headers say: the author's own deletion with a JSON content type.
+    let own = server.post_as(&alice, "Mine", "text").await;
+    let empty = server
+        .http
+        .delete(server.url(&format!("/posts/{}", own.id)))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 204);
 }

@@ -184,7 +184,7 @@ impl Board {
             claims.auth_time.max(now()) + self.session_max_seconds + self.tokens.ttl_seconds() + LEEWAY_SECONDS;
         users::revoke_session(&self.db, member.user_id, &claims.sid, expires_at as i64).await?;
         // This instance refuses the session's tokens at once; the others once their cache entry expires.
-        self.member_tokens.revoked(member.user_id, None, Some(&claims.sid));
+        self.remember_revocation(member.user_id, None, Some(&claims.sid)).await;
         tracing::info!(target: "audit", event = "logout", user_id = member.user_id, "session ended");
         telemetry::tokens_revoked("logout");
         Ok(())
@@ -194,7 +194,7 @@ impl Board {
     pub async fn logout_all(&self, member: &Member) -> Result<(), AppError> {
         let generation = users::revoke_tokens(&self.db, member.user_id).await?.ok_or_else(AppError::token_invalid)?;
         // This instance refuses the old tokens at once; the others once their cache entry expires.
-        self.member_tokens.revoked(member.user_id, Some(generation), None);
+        self.remember_revocation(member.user_id, Some(generation), None).await;
         tracing::info!(target: "audit", event = "logout_all", user_id = member.user_id, "all tokens revoked");
         telemetry::tokens_revoked("logout_all");
         Ok(())
@@ -220,10 +220,18 @@ impl Board {
         let generation = users::replace_password(&self.db, member.user_id, &user.password_hash, &new_hash)
             .await?
             .ok_or_else(|| AppError::Conflict(messages::PASSWORD_CHANGED_MEANWHILE.into()))?;
-        self.member_tokens.revoked(member.user_id, Some(generation), None);
+        self.remember_revocation(member.user_id, Some(generation), None).await;
         tracing::info!(target: "audit", event = "password_change", user_id = member.user_id, "password changed, older tokens revoked");
         telemetry::tokens_revoked("password_change");
         self.token_for(member.clone(), &Grant::new_session(generation))
+    }
+
+    /// After this instance revoked tokens (committed): the cached entry learns it at once, and the database is read
+    /// again, so that a read which began before the revocation, finishing after it, cannot bring the old state
+    /// back (see `MemberTokensCache::put_read`), even when the entry had just expired.
+    async fn remember_revocation(&self, user_id: i64, generation: Option<i64>, session: Option<&str>) {
+        self.member_tokens.revoked(user_id, generation, session);
+        self.apply_change_to(user_id).await;
     }
 
     /// A new session for a member who just proved their password (registration, login), with this client's

@@ -139,6 +139,8 @@ impl Board {
                 tracing::info!(target: "audit", event = "suspend", user_id = moderator.user_id, target = user_id,
                     generation, until = suspension.until.as_deref(), "member suspended, their tokens revoked");
                 crate::telemetry::tokens_revoked("suspension");
+                // At once here even if the read below fails.
+                self.member_tokens.revoked(user_id, Some(generation), None);
                 self.apply_change_to(user_id).await;
                 Ok(suspension)
             }

@@ -8,10 +8,11 @@ use app::model::posts::{COMMENT_NOT_FOUND, POST_NOT_FOUND, parse_id};
 use app::model::users::USER_NOT_FOUND;
 use app::security::ClientAddr;
 use app::service::Board;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use std::net::IpAddr;
@@ -65,9 +66,10 @@ where
     }
 }
 
-/// A JSON body that may be left out: a request without one (no `Content-Type`, no length or a length of 0), or
-/// with the body `null`, gives `T::default()`; any other body is read as `JsonBody` reads it. For `DELETE`s with
-/// an optional reason.
+/// A JSON body that may be left out: an empty body (whatever the headers say), or the body `null`, gives
+/// `T::default()`; any other body is read as `JsonBody` reads it (so without `application/json` it is a 415). For
+/// `DELETE`s with an optional reason. Decided by the body itself, not by headers: a client may send
+/// `Content-Type: application/json` with nothing, or (over HTTP/2) a body with neither type nor length.
 pub struct OptionalJsonBody<T>(pub T);
 
 impl<S, T> FromRequest<S> for OptionalJsonBody<T>
@@ -78,14 +80,26 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let headers = req.headers();
-        let sends_a_body = headers.contains_key(header::TRANSFER_ENCODING)
-            || headers.contains_key(header::CONTENT_TYPE)
-            || headers.get(header::CONTENT_LENGTH).is_some_and(|length| length != "0");
-        if !sends_a_body {
+        let (parts, body) = req.into_parts();
+        // The body alone, with the request's extensions (its size limit); `parts` stay for the JSON reading.
+        let mut body_only = Request::new(body);
+        *body_only.extensions_mut() = parts.extensions.clone();
+        let bytes = match Bytes::from_request(body_only, state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                let message = app::error::error_body(crate::limits::PAYLOAD_TOO_LARGE);
+                return Err((StatusCode::PAYLOAD_TOO_LARGE, axum::Json(message)).into_response());
+            }
+            Err(rejection) => {
+                let message = app::error::error_body("Could not read the request body");
+                return Err((rejection.status(), axum::Json(message)).into_response());
+            }
+        };
+        if bytes.is_empty() {
             return Ok(OptionalJsonBody(T::default()));
         }
-        let JsonBody(value) = JsonBody::<Option<T>>::from_request(req, state).await?;
+        let JsonBody(value) =
+            JsonBody::<Option<T>>::from_request(Request::from_parts(parts, bytes.into()), state).await?;
         Ok(OptionalJsonBody(value.unwrap_or_default()))
     }
 }
