@@ -621,3 +621,21 @@ async fn a_removals_body_may_be_absent_null_or_an_object_but_nothing_else() {
         .unwrap();
     assert_eq!(empty.status(), 204);
 }
+
+/// Another instance that remembers a member as suspended (or as holding an older generation) does not refuse the
+/// token they got after the suspension was lifted: a token newer than what it remembers makes it read again.
+#[tokio::test]
+async fn a_token_issued_after_a_lifted_suspension_works_at_once_on_another_instance() {
+    let (server, _root, moderator, alice, _bob) = staffed_board().await;
+    let second = server.second_instance(&[]).await;
+    let path = format!("/users/{}/suspension", alice.user_id);
+    expect::<Suspension>(server.call("POST", &path, Some(&moderator), Some(json!({"reason": "brief"}))).await, 200)
+        .await;
+    // The second instance now remembers her as suspended.
+    assert_eq!(second.call("GET", "/posts", Some(&alice), None).await.status(), 401);
+    assert_eq!(server.call("DELETE", &path, Some(&moderator), None).await.status(), 204);
+    let again: AuthToken =
+        expect(server.post_json("/auth/login", json!({"username": "alice", "password": "long enough"})).await, 200)
+            .await;
+    assert_eq!(second.call("GET", "/posts", Some(&again), None).await.status(), 200);
+}

@@ -129,7 +129,16 @@ impl Board {
         let claims = self.tokens.verify(token)?;
         // The signature proves we issued it; the member's current generation and logged-out sessions prove it
         // was not revoked since (and that the member still exists, with their current name).
-        let tokens = self.member_tokens(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        let mut tokens = self.member_tokens(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+        // A token of a newer generation than this instance remembers was issued after a revocation made
+        // elsewhere (a password change, a lifted suspension and a new login): what is remembered is stale, so
+        // the database is asked again instead of refusing the member's fresh token for a few seconds.
+        if claims.generation > tokens.generation {
+            let started = std::time::Instant::now();
+            let read =
+                users::find_member_tokens(&self.db, claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
+            tokens = self.member_tokens.put_read(read, started);
+        }
         // A suspension revokes every token (a new generation): such a token is refused saying why, until when.
         if let Some(suspension) = tokens.suspension.as_ref().filter(|s| s.in_force()) {
             tracing::debug!(user_id = claims.user_id, "refused a token of a suspended member");

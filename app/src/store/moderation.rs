@@ -275,12 +275,15 @@ pub enum LiftOutcome {
 }
 
 /// Ends `target`'s suspension now (the same role rule as suspending), and logs it. Tokens stay revoked: the
-/// member signs in again.
+/// member signs in again. The generation moves on here too (no token of the suspended time exists to lose), so
+/// that the new sign-in's token is newer than anything an instance remembers of the suspension, and each one
+/// reads the member again on seeing it rather than refusing it as suspended (`Board::authenticate`).
 pub async fn lift_suspension(db: &Db, actor: i64, actor_is_admin: bool, target: i64) -> Result<LiftOutcome, AppError> {
     let now = now_text();
     let in_force = "suspended_at IS NOT NULL AND (suspended_until IS NULL OR suspended_until > $2)";
     let lift = format!(
-        "UPDATE users SET suspended_at = NULL, suspended_until = NULL, suspension_reason = NULL, suspended_by = NULL
+        "UPDATE users SET suspended_at = NULL, suspended_until = NULL, suspension_reason = NULL, suspended_by = NULL,
+             token_generation = token_generation + 1
          WHERE id = $1 AND {in_force} AND (role = 'member' OR $3)"
     );
     let suspended = format!("SELECT id FROM users WHERE id = $1 AND {in_force}");
