@@ -285,7 +285,7 @@ async fn who_may_suspend_whom() {
 #[tokio::test]
 async fn a_suspension_with_an_end_ends_by_itself() {
     let (server, _root, moderator, alice, _bob) = staffed_board().await;
-    let until = app::model::time::format_utc_millis(app::store::moderation::now_millis() + 1500);
+    let until = app::model::time::format_utc_millis(app::client::clock::now_millis() + 1500);
     let path = format!("/users/{}/suspension", alice.user_id);
     expect::<Suspension>(
         server.call("POST", &path, Some(&moderator), Some(json!({"reason": "cool off", "until": until}))).await,

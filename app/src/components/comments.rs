@@ -54,9 +54,9 @@ pub fn Comments(post_id: i64, initial: Vec<Comment>) -> impl IntoView {
                         }>
                             <button type="button" class="link-button" on:click=move |_| {
                                 let asked = ask("Remove this comment? Optionally say why, for the moderation log.");
+                                // As typed: the service trims it, and a blank one is none.
                                 if let Some(reason) = asked {
-                                    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
-                                    remove.dispatch((comment.id, reason));
+                                    remove.dispatch((comment.id, Some(reason)));
                                 }
                             } aria-label="Remove this comment">"Remove"</button>
                         </Show>

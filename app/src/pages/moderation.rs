@@ -5,7 +5,7 @@ use crate::api::moderation::{moderation_log, reported_posts, resolve_report};
 use crate::api::posts::delete_post;
 use crate::client::use_auth;
 use crate::components::page_states::{ErrorLine, ErrorState, LoadingSkeleton, error_of};
-use crate::components::{MembersOnly, ReasonForm, RoleBadge, TimeAgo};
+use crate::components::{MembersOnly, RemovalForm, RoleBadge, TimeAgo};
 use crate::error::AppError;
 use crate::model::moderation::{LogEntry, MODERATORS_ONLY, ReportedPost};
 use crate::model::time::exact_time;
@@ -68,8 +68,7 @@ fn ReportCard(reported: ReportedPost, changed: Callback<()>) -> impl IntoView {
     let ReportedPost { id: report_id, post, count, reports } = reported;
     let post_id = post.id;
     let dismiss = Action::new(move |_: &()| resolve_report(report_id, "dismissed".to_owned()));
-    let remove =
-        Action::new(move |reason: &String| delete_post(post_id, Some(reason.clone()).filter(|r| !r.is_empty())));
+    let remove = Action::new(move |reason: &Option<String>| delete_post(post_id, reason.clone()));
     let (dismissed, removed) = (dismiss.value(), remove.value());
     Effect::new(move |_| {
         if matches!(dismissed.get(), Some(Ok(_))) || matches!(removed.get(), Some(Ok(()))) {
@@ -95,11 +94,11 @@ fn ReportCard(reported: ReportedPost, changed: Callback<()>) -> impl IntoView {
             <div class="report-actions">
                 <button type="button" class="button secondary" disabled=move || dismiss.pending().get()
                     on:click=move |_| { dismiss.dispatch(()); }>"Dismiss"</button>
-                <ReasonForm open_label="Remove post" confirm_label="Remove post"
+                <RemovalForm open_label="Remove post" confirm_label="Remove post"
                     field_id=format!("reason-remove-reported-{post_id}")
-                    question="Why remove this post? (optional, kept in the log)" required=false
+                    question="Why remove this post? (optional, kept in the log)"
                     pending=remove.pending() error=error_of(remove)
-                    on_send=Callback::new(move |reason: String| { remove.dispatch(reason); })/>
+                    on_send=Callback::new(move |reason: Option<String>| { remove.dispatch(reason); })/>
             </div>
             <ErrorLine message=error_of(dismiss)/>
         </article>

@@ -51,7 +51,8 @@ fn PostView(post: PostWithComments) -> impl IntoView {
     };
     let ask_and_remove = move |_| {
         if let Some(reason) = ask("Remove this post? Optionally say why, for the moderation log.") {
-            delete.dispatch(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
+            // As typed: the service reads it by the shared rule for removals (trimmed; blank is none).
+            delete.dispatch(Some(reason));
         }
     };
     let (pending, answer) = (delete.pending(), delete.value());

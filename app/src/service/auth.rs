@@ -134,10 +134,7 @@ impl Board {
         // elsewhere (a password change, a lifted suspension and a new login): what is remembered is stale, so
         // the database is asked again instead of refusing the member's fresh token for a few seconds.
         if claims.generation > tokens.generation {
-            let started = std::time::Instant::now();
-            let read =
-                users::find_member_tokens(&self.db, claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
-            tokens = self.member_tokens.put_read(read, started);
+            tokens = self.read_member_tokens(claims.user_id).await?.ok_or_else(AppError::token_invalid)?;
         }
         // A suspension revokes every token (a new generation): such a token is refused saying why, until when.
         if let Some(suspension) = tokens.suspension.as_ref().filter(|s| s.in_force()) {
@@ -157,9 +154,14 @@ impl Board {
         if let Some(hit) = self.member_tokens.get(user_id) {
             return Ok(Some(hit));
         }
-        // A read that started before this instance revoked the member's tokens (or changed their role) may finish
-        // after it: the cache keeps (and answers with) the newer state, so the revoked token is refused even by
-        // this request.
+        self.read_member_tokens(user_id).await
+    }
+
+    /// What the database says of the member's tokens, role and suspension now, remembered in the cache; what is
+    /// in force, which may be newer than the read: one that started before this instance revoked the member's
+    /// tokens (or changed their role) may finish after it, and the cache keeps (and answers with) the newer
+    /// state, so the revoked token is refused even by this request.
+    pub(super) async fn read_member_tokens(&self, user_id: i64) -> Result<Option<MemberTokens>, AppError> {
         let started = std::time::Instant::now();
         let read = users::find_member_tokens(&self.db, user_id).await?;
         Ok(read.map(|tokens| self.member_tokens.put_read(tokens, started)))
@@ -238,7 +240,7 @@ impl Board {
     /// After this instance revoked tokens (committed): the cached entry learns it at once, and the database is read
     /// again, so that a read which began before the revocation, finishing after it, cannot bring the old state
     /// back (see `MemberTokensCache::put_read`), even when the entry had just expired.
-    async fn remember_revocation(&self, user_id: i64, generation: Option<i64>, session: Option<&str>) {
+    pub(super) async fn remember_revocation(&self, user_id: i64, generation: Option<i64>, session: Option<&str>) {
         self.member_tokens.revoked(user_id, generation, session);
         self.apply_change_to(user_id).await;
     }

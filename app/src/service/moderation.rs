@@ -102,9 +102,7 @@ impl Board {
     /// Reads the member's tokens, role and suspension from the database into the cache (after this instance
     /// changed them, or found they had changed); returns their suspension in force, if any.
     async fn reread_member(&self, user_id: i64) -> Result<Option<crate::security::SuspensionEnd>, AppError> {
-        let started = std::time::Instant::now();
-        let Some(tokens) = users::find_member_tokens(&self.db, user_id).await? else { return Ok(None) };
-        Ok(self.member_tokens.put_read(tokens, started).suspension)
+        Ok(self.read_member_tokens(user_id).await?.and_then(|tokens| tokens.suspension))
     }
 
     /// `PATCH /users/{id}/role`: admins only. The last admin cannot be made anything else (409). The member's
@@ -130,7 +128,7 @@ impl Board {
         input: &SuspensionInput,
     ) -> Result<Suspension, AppError> {
         moderators_only(moderator)?;
-        let request = rules::validate_suspension(input, store::now_millis())?;
+        let request = rules::validate_suspension(input, crate::client::clock::now_millis())?;
         if user_id == moderator.user_id {
             return Err(AppError::Conflict(rules::NOT_YOURSELF.into()));
         }
@@ -139,9 +137,7 @@ impl Board {
                 tracing::info!(target: "audit", event = "suspend", user_id = moderator.user_id, target = user_id,
                     generation, until = suspension.until.as_deref(), "member suspended, their tokens revoked");
                 crate::telemetry::tokens_revoked("suspension");
-                // At once here even if the read below fails.
-                self.member_tokens.revoked(user_id, Some(generation), None);
-                self.apply_change_to(user_id).await;
+                self.remember_revocation(user_id, Some(generation), None).await;
                 Ok(suspension)
             }
             SuspendOutcome::NoSuchMember => Err(user_not_found()),

@@ -15,14 +15,9 @@ use crate::model::moderation::{
 use crate::model::posts::Post;
 use std::collections::HashMap;
 
-/// Now, in milliseconds since the Unix epoch.
-pub fn now_millis() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |since| since.as_millis() as i64)
-}
-
 /// Now, as the timestamps are stored (`2026-11-28T12:00:00.123Z`), for comparing with a suspension's end.
 pub fn now_text() -> String {
-    crate::model::time::format_utc_millis(now_millis())
+    crate::model::time::format_utc_millis(crate::client::clock::now_millis())
 }
 
 /// The condition "member `author` is not suspended at `now`" over `users`, for the statements that write as

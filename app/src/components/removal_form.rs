@@ -1,23 +1,21 @@
-//! A button that opens a small form asking why: a moderator's Remove and a member's Report. Opening the form and
-//! confirming in it is the confirmation; Cancel closes it.
+//! A button that opens a small form asking a moderator why they remove something (the report queue's Remove).
+//! Opening the form and confirming in it is the confirmation; Cancel closes it.
 
 use super::page_states::ErrorLine;
-use crate::model::moderation::{REASON_MAX, validate_reason};
+use crate::model::moderation::{REASON_MAX, RemovalInput, validate_removal};
 use leptos::prelude::*;
 
-/// `open_label` opens the form, `confirm_label` sends it; `required`: whether a reason must be given (a report's)
-/// or may be left empty (a removal's). `on_send` gets the reason as typed (trimmed, possibly empty).
+/// `open_label` opens the form, `confirm_label` sends it. `on_send` gets the reason as the shared rule for
+/// removals reads it (`validate_removal`: trimmed; blank is none).
 #[component]
-pub fn ReasonForm(
+pub fn RemovalForm(
     open_label: &'static str,
     confirm_label: &'static str,
     /// What the form asks, above the text box.
     question: &'static str,
-    required: bool,
     #[prop(into)] pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = "button secondary")] button_class: &'static str,
-    on_send: Callback<String>,
+    on_send: Callback<Option<String>>,
     /// The text box's id, unique on the page.
     #[prop(into)]
     field_id: String,
@@ -28,10 +26,8 @@ pub fn ReasonForm(
     let shown_error = Signal::derive(move || refused.get().or_else(|| error.get()));
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let reason = text.get_untracked().trim().to_owned();
-        let checked = if required || !reason.is_empty() { validate_reason(Some(&reason)).map(drop) } else { Ok(()) };
-        match checked {
-            Ok(()) => {
+        match validate_removal(&RemovalInput { reason: Some(text.get_untracked()) }) {
+            Ok(reason) => {
                 refused.set(None);
                 on_send.run(reason);
             }
@@ -42,7 +38,7 @@ pub fn ReasonForm(
         <Show
             when=move || open.get()
             fallback=move || view! {
-                <button type="button" class=button_class on:click=move |_| open.set(true)>{open_label}</button>
+                <button type="button" class="button secondary" on:click=move |_| open.set(true)>{open_label}</button>
             }
         >
             <form class="reason-form" method="post" on:submit=send novalidate>
