@@ -14,14 +14,15 @@ E2E_DIR := $(CURDIR)/target/e2e
 # suspension sign-out live on the feed and post pages, 327,015 bytes measured with their forms as browser dialogs
 # and the queue, profile controls and log in lazy routes).
 FIRST_VISIT_BUDGET_BYTES := 330000
-E2E_ADDR := 127.0.0.1:3100
+E2E_PORT := 3100
+E2E_ADDR := 127.0.0.1:$(E2E_PORT)
 
 .PHONY: bench run build dev test tools test-tools check-postgres fmt-check clippy check-wasm-deps cargo-tests e2e screenshots \
 	fuzz fuzz-bounded clean-data verify-units
 
 ## run: install what is missing, build the release, serve http://127.0.0.1:3000 on SQLite under ./data/
 run: build
-	@echo "==> Bulletin on http://$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} (Ctrl-C to stop)"
+	@echo "==> Bulletin on $${PUBLIC_URL:-http://localhost:3000} (listening on $${LEPTOS_SITE_ADDR:-127.0.0.1:3000}; Ctrl-C to stop)"
 	./target/release/bulletin
 
 ## build: release build of server and wasm bundle (target/release/bulletin + target/site/)
@@ -107,8 +108,9 @@ REPLICA_PAIR_PORTS ?= 25432 25433
 
 # The server Playwright drives: a fresh database, cheap bcrypt, no rate limits.
 E2E_SERVER_ENV = DATABASE_URL="sqlite://$(E2E_DIR)/e2e.db?mode=rwc" JWT_SECRET="end-to-end-secret-$$(date +%s%N)-padding" \
-	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) \
-	BASE_URL=http://$(E2E_ADDR) FIRST_VISIT_BUDGET_BYTES=$(FIRST_VISIT_BUDGET_BYTES)
+	BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off PASSKEY_START_LIMIT=off LEPTOS_SITE_ADDR=$(E2E_ADDR) \
+	BASE_URL=http://$(E2E_ADDR) FIRST_VISIT_BUDGET_BYTES=$(FIRST_VISIT_BUDGET_BYTES) \
+	PUBLIC_URL=http://localhost:$(E2E_PORT) PASSKEY_BASE_URL=http://localhost:$(E2E_PORT)
 
 ## e2e: the Playwright journeys (end2end/tests/) against the release build
 e2e:

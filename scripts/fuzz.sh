@@ -31,7 +31,7 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 base="http://127.0.0.1:$port"
 export DATABASE_URL="sqlite://$work/fuzz.db?mode=rwc"
 DATABASE_URL="$DATABASE_URL" JWT_SECRET="fuzz-secret-$(date +%s%N)-padding-padding" \
-  BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off POST_RATE_LIMIT=off COMMENT_RATE_LIMIT=off \
+  BCRYPT_COST=4 AUTH_RATE_LIMIT=off LOGIN_FAILURE_LIMIT=off LOGIN_SUCCESS_LIMIT=off PASSKEY_START_LIMIT=off POST_RATE_LIMIT=off COMMENT_RATE_LIMIT=off \
   UPVOTE_RATE_LIMIT=off PROFILE_RATE_LIMIT=off REPORT_RATE_LIMIT=off LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
   "$BIN" > "$work/server.log" 2>&1 &
 server=$!

@@ -19,6 +19,15 @@ have_version() { # have_version BIN VERSION: BIN is on PATH and prints VERSION
   command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"
 }
 
+# webauthn-rs (passkeys) verifies signatures with OpenSSL: its -sys crate needs the headers and pkg-config.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  say "Installing OpenSSL headers and pkg-config from Debian packages (under a minute)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev pkg-config >/dev/null
+fi
+
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   say "Adding the wasm32-unknown-unknown Rust target (under a minute)"
   rustup target add wasm32-unknown-unknown

@@ -25,7 +25,7 @@ export function signedInAs(page: Page, member: Member) {
 /** Logs out with the header's button and waits for the login page: the session has then ended on the server and
  *  in this browser. (Navigating away straight after the click would cancel the log-out request midway.) */
 export async function logOut(page: Page) {
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 

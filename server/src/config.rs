@@ -7,6 +7,7 @@
 
 use crate::client_addr::TrustedProxies;
 use crate::seed::SeedArgs;
+use app::security::passkeys::Url;
 use app::security::{PasswordHasher, RateLimit, WriteLimits};
 use app::store::{DbSettings, Dialect, ReplicaSettings, SearchLaneSettings};
 use clap::error::ErrorKind;
@@ -172,6 +173,12 @@ pub struct Settings {
           value_parser = clap::value_parser!(u64).range(60..=31_536_000))]
     pub session_max_seconds: u64,
 
+    /// The address people open Bulletin at, as an origin (https://board.example.com); passkeys are bound to its
+    /// host name, so it must be a name (not an IP address) and https unless it is localhost
+    #[arg(long, env = "PUBLIC_URL", global = true, default_value = app::security::passkeys::DEFAULT_PUBLIC_URL,
+          value_parser = app::security::passkeys::public_origin)]
+    pub public_url: Url,
+
     /// bcrypt cost of new password hashes, 4-31
     #[arg(long, env = "BCRYPT_COST", global = true, default_value_t = 12,
           value_parser = clap::value_parser!(u32)
@@ -194,6 +201,11 @@ pub struct Settings {
     // this larger allowance, which still bounds how many sessions one address can mint.
     #[arg(long, env = "LOGIN_SUCCESS_LIMIT", global = true, default_value = "200/3600", value_parser = limit)]
     pub login_success_limit: Limit,
+
+    /// Passkey sign-ins started per client address, as ATTEMPTS/SECONDS, or off (the login page starts one for
+    /// autofill on every visit; each is kept up to 5 minutes)
+    #[arg(long, env = "PASSKEY_START_LIMIT", global = true, default_value = "60/60", value_parser = limit)]
+    pub passkey_start_limit: Limit,
 
     // Writes per member: generous for a person and small for a script, so a member can still write all day, but
     // one account can no longer fill the disk at tens of megabytes a second.
@@ -366,6 +378,8 @@ pub struct Config {
     pub jwt_ttl_seconds: u64,
     /// How long after the password was last typed a token may still be refreshed.
     pub session_max_seconds: u64,
+    /// Where people open Bulletin: the passkeys' relying party.
+    pub public_url: Url,
     pub bcrypt_cost: u32,
     /// `None`: attempts are not limited.
     pub auth_rate_limit: Option<RateLimit>,
@@ -373,6 +387,8 @@ pub struct Config {
     pub login_failure_limit: Option<RateLimit>,
     /// Successful logins per client address; `None`: not limited.
     pub login_success_limit: Option<RateLimit>,
+    /// Passkey sign-ins started per client address; `None`: not limited.
+    pub passkey_start_limit: Option<RateLimit>,
     /// Writes per member: posts, comments, upvotes, bio edits.
     pub write_limits: WriteLimits,
     pub site_addr: SocketAddr,
@@ -487,10 +503,12 @@ impl Settings {
             jwt_secret: self.jwt_secret,
             jwt_ttl_seconds: self.jwt_ttl_seconds,
             session_max_seconds: self.session_max_seconds,
+            public_url: self.public_url,
             bcrypt_cost: self.bcrypt_cost,
             auth_rate_limit: self.auth_rate_limit,
             login_failure_limit: self.login_failure_limit,
             login_success_limit: self.login_success_limit,
+            passkey_start_limit: self.passkey_start_limit,
             write_limits: WriteLimits {
                 posts: self.post_rate_limit,
                 comments: self.comment_rate_limit,
@@ -545,7 +563,7 @@ mod tests {
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
-    const VARIABLES: [&str; 31] = [
+    const VARIABLES: [&str; 33] = [
         "DATABASE_URL",
         "DATABASE_MAX_CONNECTIONS",
         "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
@@ -554,10 +572,12 @@ mod tests {
         "JWT_SECRET",
         "JWT_TTL_SECONDS",
         "SESSION_MAX_SECONDS",
+        "PUBLIC_URL",
         "BCRYPT_COST",
         "AUTH_RATE_LIMIT",
         "LOGIN_FAILURE_LIMIT",
         "LOGIN_SUCCESS_LIMIT",
+        "PASSKEY_START_LIMIT",
         "POST_RATE_LIMIT",
         "COMMENT_RATE_LIMIT",
         "UPVOTE_RATE_LIMIT",
@@ -677,6 +697,10 @@ mod tests {
             ("PROFILE_RATE_LIMIT", "5/"),
             ("MAX_CONNECTIONS", "0"),
             ("IDLE_TIMEOUT_SECONDS", "0"),
+            ("PUBLIC_URL", "http://127.0.0.1:3000"),
+            ("PUBLIC_URL", "http://board.example.com"),
+            ("PUBLIC_URL", "https://board.example.com/forum"),
+            ("PASSKEY_START_LIMIT", "many"),
         ] {
             let err = parse(&[(name, value)]).expect_err(name);
             let message = err.to_string();

@@ -23,7 +23,8 @@ mod server_fn_responses;
 pub mod site_files;
 
 use app::security::{
-    AttemptLimiter, DeviceKeys, MEMBER_TOKENS_TTL, MemberTokensCache, PasswordHasher, TokenKeys, WriteLimiters,
+    AttemptLimiter, DeviceKeys, MEMBER_TOKENS_TTL, MemberTokensCache, PasswordHasher, RelyingParty, TokenKeys,
+    WriteLimiters,
 };
 use app::service::Board;
 use app::store::Db;
@@ -72,10 +73,12 @@ pub async fn build_state(config: &Config) -> Result<Board, String> {
         auth_attempts: AttemptLimiter::on(&db, "auth", config.auth_rate_limit),
         login_successes: AttemptLimiter::on(&db, "login_successes", config.login_success_limit),
         login_failures: AttemptLimiter::on(&db, "login_failures", config.login_failure_limit),
+        passkey_starts: AttemptLimiter::on(&db, "passkey_starts", config.passkey_start_limit),
         devices: DeviceKeys::new(secret.as_bytes()),
         write_limits: WriteLimiters::on(&db, config.write_limits),
         member_tokens: MemberTokensCache::new(MEMBER_TOKENS_TTL),
         session_max_seconds: config.session_max_seconds,
+        passkeys: RelyingParty::new(&config.public_url, secret.as_bytes())?,
         db, // last: the limiters above were made on it
     })
 }

@@ -23,6 +23,13 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/auth/logout"),
     ("POST", "/auth/logout-all"),
     ("PATCH", "/auth/password"),
+    ("POST", "/auth/passkeys/registration"),
+    ("PUT", "/auth/passkeys/registration"),
+    ("GET", "/auth/passkeys"),
+    ("PATCH", "/auth/passkeys/{id}"),
+    ("DELETE", "/auth/passkeys/{id}"),
+    ("POST", "/auth/passkeys/login"),
+    ("PUT", "/auth/passkeys/login"),
     ("GET", "/posts"),
     ("POST", "/posts"),
     ("GET", "/posts/{id}"),
@@ -106,7 +113,7 @@ async fn the_document_describes_bearer_auth_errors_and_examples() {
 
     for (method, path) in OPERATIONS {
         let operation = &doc["paths"][path][method.to_lowercase()];
-        let public = ["/auth/register", "/auth/login", "/healthz", "/readyz"].contains(path);
+        let public = ["/auth/register", "/auth/login", "/auth/passkeys/login", "/healthz", "/readyz"].contains(path);
         let security = operation.get("security").unwrap_or(&doc["security"]);
         assert_eq!(security == &serde_json::json!([{}]), public, "{method} {path}: security {security}");
         let responses = operation["responses"].as_object().unwrap();

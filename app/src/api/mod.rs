@@ -9,6 +9,7 @@ pub mod auth;
 mod bearer_client;
 pub mod comments;
 pub mod moderation;
+pub mod passkeys;
 pub mod posts;
 #[cfg(feature = "ssr")]
 mod request_context;
@@ -26,7 +27,14 @@ pub use auth::{
 /// Server functions that must never carry a bearer token (and whose 401 means "wrong password", not "expired").
 pub fn is_anonymous_endpoint(url: &str) -> bool {
     use server_fn::ServerFn;
-    [<Login as ServerFn>::PATH, <Register as ServerFn>::PATH].iter().any(|path| url.ends_with(path))
+    [
+        <Login as ServerFn>::PATH,
+        <Register as ServerFn>::PATH,
+        <passkeys::StartPasskeyLogin as ServerFn>::PATH,
+        <passkeys::FinishPasskeyLogin as ServerFn>::PATH,
+    ]
+    .iter()
+    .any(|path| url.ends_with(path))
 }
 
 /// Server functions whose answers carry a token (a new bearer token, a device token): the server never compresses
@@ -39,6 +47,7 @@ pub fn answers_with_token(path: &str) -> bool {
         <Register as ServerFn>::PATH,
         <RefreshSession as ServerFn>::PATH,
         <ChangePassword as ServerFn>::PATH,
+        <passkeys::FinishPasskeyLogin as ServerFn>::PATH,
     ]
     .contains(&path)
 }

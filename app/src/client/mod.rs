@@ -12,5 +12,6 @@ pub mod redirect;
 pub mod session_expiry;
 pub mod token_store;
 pub mod unsaved_changes;
+pub mod webauthn;
 
 pub use auth_state::{Auth, AuthState, provide_auth, use_auth};

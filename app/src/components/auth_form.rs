@@ -5,6 +5,7 @@ use crate::api::{login, register};
 use crate::client::hydration::use_hydrated;
 use crate::client::redirect::{encode_component, safe_next};
 use crate::client::use_auth;
+use crate::components::PasskeySignIn;
 use crate::components::page_states::{ErrorLine, error_of};
 use crate::error::messages;
 use crate::model::auth::{CredentialsInput, validate_login, validate_registration};
@@ -71,6 +72,14 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
             navigate(&query.with_untracked(|q| safe_next(q.get_str("next"))), Default::default());
         }
     });
+    // A passkey sign-in ends where a password login does.
+    let passkey_signed_in = {
+        let navigate = use_navigate();
+        Callback::new(move |signed_in: crate::model::AuthToken| {
+            auth.sign_in(&signed_in);
+            navigate(&query.with_untracked(|q| safe_next(q.get_str("next"))), Default::default());
+        })
+    };
     let submit_error = error_of(submit);
     let error = Signal::derive(move || refused.get().or_else(|| submit_error.get()));
 
@@ -110,6 +119,11 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
         AuthMode::Login => "current-password",
         AuthMode::Register => "new-password",
     };
+    // "webauthn": the browser may offer passkeys in this field's autofill.
+    let username_autocomplete = match mode {
+        AuthMode::Login => "username webauthn",
+        AuthMode::Register => "username",
+    };
 
     view! {
         <section class="card auth-card">
@@ -123,7 +137,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
             <form method="post" on:submit=on_submit novalidate>
                 <div class="field">
                     <label for="username">"Username"</label>
-                    <input id="username" name="username" type="text" autocomplete="username"
+                    <input id="username" name="username" type="text" autocomplete=username_autocomplete
                         autocapitalize="none" spellcheck="false" aria-required="true" node_ref=username/>
                 </div>
                 <div class="field">
@@ -136,6 +150,7 @@ pub fn AuthForm(mode: AuthMode) -> impl IntoView {
                     {mode.submit_label()}
                 </button>
             </form>
+            {(mode == AuthMode::Login).then(|| view! { <PasskeySignIn signed_in=passkey_signed_in/> })}
             {other_page}
         </section>
     }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod feed;
 pub mod moderation;
+pub mod passkeys;
 pub mod posts;
 pub mod read_after;
 pub mod text;

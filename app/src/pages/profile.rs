@@ -5,7 +5,7 @@
 use crate::api::users::{get_profile, update_bio};
 use crate::client::use_auth;
 use crate::components::page_states::{FormOutcome, Outcome, load_by_id, missing_member};
-use crate::components::{AccountSecurity, MemberModeration, MembersOnly, PostCard, RoleBadge};
+use crate::components::{AccountSecurity, MemberModeration, MembersOnly, PasskeysCard, PostCard, RoleBadge};
 use crate::model::time::exact_time;
 use crate::model::users::{BIO_MAX, BioInput, Profile, validate_bio};
 use leptos::prelude::*;
@@ -49,7 +49,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 .into_any()
             }}
         </section>
-        {own.then(|| view! { <AccountSecurity/> })}
+        {own.then(|| view! { <PasskeysCard/> <AccountSecurity/> })}
         {moderation}
         <h2 class="section-title">"Posts"</h2>
         {if profile.posts.is_empty() {

@@ -4,6 +4,7 @@
 pub mod common_passwords;
 pub mod device;
 pub mod member_tokens;
+pub mod passkeys;
 pub mod password;
 pub mod rate_limit;
 pub mod token;
@@ -11,6 +12,7 @@ pub mod write_limits;
 
 pub use device::DeviceKeys;
 pub use member_tokens::{MEMBER_TOKENS_TTL, MemberTokens, MemberTokensCache, SuspensionEnd};
+pub use passkeys::RelyingParty;
 pub use password::PasswordHasher;
 pub use rate_limit::{AttemptLimiter, LimitKey, RateLimit};
 pub use token::{Claims, Grant, TokenKeys};

@@ -124,7 +124,7 @@ impl Board {
         self.authenticate_claims(token).await.map(|proven| proven.member)
     }
 
-    async fn authenticate_claims(&self, token: Option<&str>) -> Result<Authenticated, AppError> {
+    pub(super) async fn authenticate_claims(&self, token: Option<&str>) -> Result<Authenticated, AppError> {
         let token = token.ok_or_else(AppError::token_required)?;
         let claims = self.tokens.verify(token)?;
         // The signature proves we issued it; the member's current generation and logged-out sessions prove it
@@ -247,7 +247,7 @@ impl Board {
 
     /// A new session for a member who just proved their password (registration, login), with this client's
     /// device token for them.
-    fn signed_in(&self, member: Member, generation: i64) -> Result<AuthToken, AppError> {
+    pub(super) fn signed_in(&self, member: Member, generation: i64) -> Result<AuthToken, AppError> {
         let mut signed_in = self.token_for(member, &Grant::new_session(generation))?;
         signed_in.device_token = self.devices.issue(&signed_in.username);
         Ok(signed_in)
@@ -276,9 +276,9 @@ fn name_refusal(refused: users::NameRefused) -> AppError {
 }
 
 /// A request's proven identity: the member, and the claims of the token that proved it.
-struct Authenticated {
-    member: Member,
-    claims: Claims,
+pub(super) struct Authenticated {
+    pub(super) member: Member,
+    pub(super) claims: Claims,
 }
 
 /// What a failed password check is counted against (`LOGIN_FAILURE_LIMIT` each).

@@ -4,10 +4,13 @@
 pub mod auth;
 pub mod comments;
 pub mod moderation;
+pub mod passkeys;
 pub mod posts;
 pub mod users;
 
-use crate::security::{AttemptLimiter, DeviceKeys, MemberTokensCache, PasswordHasher, TokenKeys, WriteLimiters};
+use crate::security::{
+    AttemptLimiter, DeviceKeys, MemberTokensCache, PasswordHasher, RelyingParty, TokenKeys, WriteLimiters,
+};
 use crate::store::Db;
 
 /// Everything the rules need, built once at start-up and shared (cheaply cloned) by every request.
@@ -20,6 +23,8 @@ pub struct Board {
     pub auth_attempts: AttemptLimiter,
     /// Successful logins per client address: a separate, larger allowance.
     pub login_successes: AttemptLimiter,
+    /// Passkey sign-ins started per client address (each leaves a ceremony stored for a few minutes).
+    pub passkey_starts: AttemptLimiter,
     /// Failed password checks per name, trusted device or password change (`auth::FailureKey`).
     pub login_failures: AttemptLimiter<auth::FailureKey>,
     /// Signs and checks the device tokens that exempt a member's own browsers from their name's lock.
@@ -30,4 +35,6 @@ pub struct Board {
     pub member_tokens: MemberTokensCache,
     /// How long after the password was last entered a token may still be refreshed.
     pub session_max_seconds: u64,
+    /// The passkeys' relying party (`PUBLIC_URL`).
+    pub passkeys: RelyingParty,
 }

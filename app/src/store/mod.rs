@@ -10,6 +10,7 @@ pub mod backup;
 pub mod comments;
 pub(crate) mod errors;
 pub mod moderation;
+pub mod passkeys;
 pub mod posts;
 pub mod read_your_writes;
 mod replicas;

@@ -6,6 +6,7 @@
 //! what it does, and `StandardErrors` adds the ones every operation of a kind shares, in one place.
 
 pub mod moderation;
+pub mod passkeys;
 pub mod schemas;
 
 use utoipa::openapi::path::Operation;

@@ -9,6 +9,7 @@
 
 use app::model::auth::{PASSWORD_MAX, PASSWORD_MIN, RESERVED_NAMES, USERNAME_MAX, USERNAME_MIN};
 use app::model::feed::{SEARCH_COUNT_MAX, SEARCH_MAX, SEARCH_WINDOW};
+use app::model::passkeys::PASSKEY_NAME_MAX;
 use app::model::posts::{BODY_MAX, COMMENT_MAX, TITLE_MAX, TITLE_MIN};
 use app::model::users::BIO_MAX;
 use utoipa::ToSchema;
@@ -120,6 +121,20 @@ fn comment_body() -> Object {
 fn bio() -> Object {
     let description = format!("At most {BIO_MAX} characters once trimmed; empty clears the bio");
     string(None, None, Some(optional_trimmed_pattern(BIO_MAX)), &description)
+}
+
+/// A passkey's name (`app::model::passkeys::validate_passkey_name`).
+pub(super) fn passkey_name() -> Object {
+    let description = format!(
+        "1-{PASSKEY_NAME_MAX} characters once trimmed, at least one of them visible, no control characters and no \
+         text-direction controls (U+202A-U+202E, U+2066-U+2069)"
+    );
+    let length = trimmed_pattern(1, PASSKEY_NAME_MAX);
+    let pattern = format!(
+        r"^(?![\s\S]*[\u0000-\u001f\u007f-\u009f{DIRECTION_CONTROLS}])(?=[\s\S]*[^{INVISIBLE}]){}",
+        length.strip_prefix('^').unwrap_or(&length)
+    );
+    string(None, None, Some(pattern), &description)
 }
 
 /// The search text of `GET /posts`.

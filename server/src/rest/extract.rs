@@ -4,6 +4,7 @@
 use app::error::AppError;
 use app::model::Member;
 use app::model::moderation::REPORT_NOT_FOUND;
+use app::model::passkeys::PASSKEY_NOT_FOUND;
 use app::model::posts::{COMMENT_NOT_FOUND, POST_NOT_FOUND, parse_id};
 use app::model::users::USER_NOT_FOUND;
 use app::security::ClientAddr;
@@ -199,6 +200,23 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportId {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         Ok(ReportId { id: path_id(parts, state, "id", REPORT_NOT_FOUND).await? })
+    }
+}
+
+/// `{id}` in `/auth/passkeys/{id}`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PasskeyId {
+    /// The passkey's id
+    #[param(minimum = 1)]
+    pub id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PasskeyId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PasskeyId { id: path_id(parts, state, "id", PASSKEY_NOT_FOUND).await? })
     }
 }
 

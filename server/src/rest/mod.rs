@@ -5,6 +5,7 @@ mod auth;
 mod extract;
 mod health;
 mod moderation;
+mod passkeys;
 mod posts;
 mod users;
 
@@ -20,7 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use extract::{
-    ClientIp, CommentId, CurrentMember, JsonBody, OptionalJsonBody, PostId, QueryParams, ReportId, UserId,
+    ClientIp, CommentId, CurrentMember, JsonBody, OptionalJsonBody, PasskeyId, PostId, QueryParams, ReportId, UserId,
 };
 
 /// The REST routes and their OpenAPI document, built from the same handler list (`routes!` registers a
@@ -34,7 +35,11 @@ pub fn router(cors_origins: &[String]) -> (Router<ServerState>, utoipa::openapi:
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::logout_all))
-        .routes(routes!(auth::change_password));
+        .routes(routes!(auth::change_password))
+        .routes(routes!(passkeys::start_registration, passkeys::finish_registration))
+        .routes(routes!(passkeys::list))
+        .routes(routes!(passkeys::rename, passkeys::remove))
+        .routes(routes!(passkeys::start_login, passkeys::finish_login));
     let posts = OpenApiRouter::new()
         .routes(routes!(posts::list, posts::create))
         .routes(routes!(posts::show, posts::update, posts::delete))

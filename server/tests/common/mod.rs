@@ -2,6 +2,7 @@
 //! `database.rs`), for HTTP tests; and reading its answers as the shared model types (`app::model`).
 #![allow(dead_code)] // each test file uses a different part of this
 
+pub mod authenticator;
 pub mod database;
 pub mod ledger;
 pub mod observer;
@@ -23,12 +24,13 @@ pub const SECRET: &str = "integration-test-secret-that-is-32-bytes-or-more";
 
 /// What every test server runs with unless a test says otherwise, in this process or as a process of its own
 /// (`process.rs`): the test secret, cheap bcrypt, and no rate limits.
-pub const TEST_DEFAULTS: [(&str, &str); 11] = [
+pub const TEST_DEFAULTS: [(&str, &str); 12] = [
     ("JWT_SECRET", SECRET),
     ("BCRYPT_COST", "4"),
     ("AUTH_RATE_LIMIT", "off"),
     ("LOGIN_FAILURE_LIMIT", "off"),
     ("LOGIN_SUCCESS_LIMIT", "off"),
+    ("PASSKEY_START_LIMIT", "off"),
     ("POST_RATE_LIMIT", "off"),
     ("COMMENT_RATE_LIMIT", "off"),
     ("UPVOTE_RATE_LIMIT", "off"),
