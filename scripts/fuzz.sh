@@ -51,7 +51,8 @@ RUST_LOG=warn "$BIN" admin grant "$FUZZ_USERNAME" admin
 
 say "schemathesis: every operation, $EXAMPLES examples each, seed $SEED"
 status=0
-PYTHONPATH="$ROOT/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks "$VENV/bin/st" run "$base/openapi.json" \
+PYTHONPATH="$ROOT/scripts" SCHEMATHESIS_HOOKS=fuzz_hooks "$VENV/bin/st" --config-file "$ROOT/scripts/schemathesis.toml" \
+  run "$base/openapi.json" \
   --checks all \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "$EXAMPLES" \

@@ -4,7 +4,9 @@
 
 mod common;
 
+use app::model::passkeys::{CeremonyOptions, PasskeySummary};
 use app::model::{AuthToken, Member, Post, PostPage, PostWithComments};
+use common::authenticator::SoftAuthenticator;
 use common::database::TestDatabase;
 use common::expect;
 use common::process::{Bulletin, free_addr, send_sigterm, wait_until_healthy};
@@ -116,6 +118,22 @@ async fn cluster_of_three_behind_nginx_shares_tokens_writes_uniqueness_and_limit
         let me = http.get(format!("{other}/auth/me")).bearer_auth(token).send().await.unwrap();
         assert_eq!(me.status(), 200, "{other} refused A's token");
         assert_eq!(expect::<Member>(me, 200).await.username, "alice");
+    }
+
+    // A passkey ceremony begun on one instance finishes on another (its state is in the database, not in memory):
+    // added A → B, signed in with C → A, and once more through nginx, whichever instances it picks.
+    let mut phone = SoftAuthenticator::new();
+    let options: CeremonyOptions =
+        expect(post_json(&http, format!("{a}/auth/passkeys/registration"), Some(token), json!({})).await, 200).await;
+    let body = json!({"ceremony": options.ceremony, "name": "Phone", "credential": phone.create(&options.public_key)});
+    let finish = http.put(format!("{b}/auth/passkeys/registration")).bearer_auth(token).json(&body).send().await;
+    expect::<PasskeySummary>(finish.unwrap(), 201).await;
+    for (start, finish) in [(&c, &a), (&balancer.base, &balancer.base)] {
+        let options: CeremonyOptions =
+            expect(post_json(&http, format!("{start}/auth/passkeys/login"), None, json!({})).await, 200).await;
+        let body = json!({"ceremony": options.ceremony, "credential": phone.get(&options.public_key)});
+        let signed_in = http.put(format!("{finish}/auth/passkeys/login")).json(&body).send().await.unwrap();
+        assert_eq!(expect::<AuthToken>(signed_in, 200).await.username, "alice");
     }
 
     // A post written through A is read at once through B and C.

@@ -158,7 +158,7 @@ async fn a_ceremony_is_used_once_for_its_own_kind_and_its_own_member() {
     let credential = laptop.create(&creation_again).unwrap();
     let body = json!({"ceremony": registration, "name": "Laptop", "credential": credential});
     let stolen = server.call("PUT", "/auth/passkeys/registration", Some(&bob), Some(body)).await;
-    assert_error(stolen, 400, CEREMONY_UNKNOWN).await;
+    assert_error(stolen, 404, CEREMONY_UNKNOWN).await;
 }
 
 #[tokio::test]
@@ -173,7 +173,7 @@ async fn an_expired_ceremony_cannot_be_finished_and_costs_no_failed_attempt() {
     let body =
         json!({"ceremony": registration, "name": "Laptop", "credential": SoftAuthenticator::new().create(&creation)});
     let late = server.call("PUT", "/auth/passkeys/registration", Some(&alice), Some(body)).await;
-    assert_error(late, 400, CEREMONY_UNKNOWN).await;
+    assert_error(late, 404, CEREMONY_UNKNOWN).await;
     for _ in 0..3 {
         // Expired: refused, but not counted (a page left open a while); the third would otherwise be a 429.
         let (ceremony, options) = login_options(&server, None).await;
@@ -181,6 +181,31 @@ async fn an_expired_ceremony_cannot_be_finished_and_costs_no_failed_attempt() {
         assert_error(finish_login(&server, &ceremony, phone.get(&options).unwrap()).await, 401, CEREMONY_UNKNOWN).await;
     }
     sign_in(&server, &mut phone).await;
+}
+
+#[tokio::test]
+async fn the_user_handle_must_be_the_passkeys_members() {
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let bob = server.member("bob").await;
+    let mut phone = SoftAuthenticator::new();
+    add_passkey(&server, &alice, &mut phone, "Phone").await;
+    assert_eq!(phone.credentials()[0].user_handle, (alice.user_id as u128).to_be_bytes().to_vec());
+
+    // The user handle is not signed: one changed to bob's, or left out where no name says who it is, is refused.
+    let (ceremony, options) = login_options(&server, None).await;
+    let mut assertion = phone.get(&options).unwrap();
+    assertion["response"]["userHandle"] = Value::from(encode(&(bob.user_id as u128).to_be_bytes()));
+    assert_error(finish_login(&server, &ceremony, assertion).await, 401, PASSKEY_REFUSED).await;
+    let (ceremony, options) = login_options(&server, None).await;
+    let mut assertion = phone.get(&options).unwrap();
+    assertion["response"]["userHandle"] = Value::Null;
+    assert_error(finish_login(&server, &ceremony, assertion).await, 401, PASSKEY_REFUSED).await;
+    // With her name given, a passkey that keeps no handle (not discoverable) may leave it out.
+    let (ceremony, options) = login_options(&server, Some("alice")).await;
+    let mut assertion = phone.get(&options).unwrap();
+    assertion["response"]["userHandle"] = Value::Null;
+    assert_eq!(finish_login(&server, &ceremony, assertion).await.status(), 200);
 }
 
 #[tokio::test]
@@ -196,7 +221,7 @@ async fn a_credential_for_another_challenge_or_site_is_refused() {
     let body = json!({"ceremony": first, "name": "Phone", "credential": credential.clone()});
     assert_error(
         server.call("PUT", "/auth/passkeys/registration", Some(&alice), Some(body)).await,
-        400,
+        404,
         CEREMONY_UNKNOWN,
     )
     .await;
@@ -345,6 +370,27 @@ async fn a_cloned_authenticator_is_refused() {
     assert_error(finish_login(&server, &ceremony, copy.get(&options).unwrap()).await, 401, PASSKEY_REFUSED).await;
     // The original goes on working.
     sign_in(&server, &mut phone).await;
+}
+
+/// Two sign-ins with one counter (a copied authenticator used at the same moment as the original) both pass
+/// webauthn-rs's check against the counter they read; the store's write is what refuses the second.
+#[tokio::test]
+async fn the_stored_counter_only_moves_forward() {
+    use app::store::passkeys::{find_by_credential_id, record_use};
+    let server = TestServer::start().await;
+    let alice = server.member("alice").await;
+    let mut phone = SoftAuthenticator::new();
+    add_passkey(&server, &alice, &mut phone, "Phone").await;
+    let url = server.database.as_ref().unwrap().url();
+    let db = app::store::Db::connect(&url, app::store::DbSettings::default()).await.unwrap();
+    let stored = find_by_credential_id(&db, &encode(&phone.credentials()[0].id)).await.unwrap().unwrap();
+    let at = "2026-11-28T12:00:00.000Z";
+    let record = |counter: u32| record_use(&db, stored.id, &stored.credential, counter, at);
+    assert!(record(5).await.unwrap(), "forward from 0");
+    assert!(!record(5).await.unwrap(), "the same counter again");
+    assert!(!record(3).await.unwrap(), "a lower one");
+    assert!(!record(0).await.unwrap(), "no counter, after one was kept");
+    assert!(record(6).await.unwrap(), "forward again");
 }
 
 #[tokio::test]

@@ -74,11 +74,12 @@ impl Board {
         let member = self.recently_proven(token).await?;
         let name = validate_passkey_name(input.name.as_deref())?;
         let (ceremony, credential) = require_ceremony(input.ceremony.as_deref(), input.credential.as_ref())?;
-        let credential: RegisterPublicKeyCredential = from_json(credential)?;
+        // The ceremony first: without it nothing else can be judged (404), and it is used up by any answer.
         let ceremony = store::take_ceremony(&self.db, ceremony, CeremonyKind::Registration, Some(member.user_id))
             .await?
             .filter(|taken| !taken.expired(now() as i64))
-            .ok_or_else(|| AppError::Validation(CEREMONY_UNKNOWN.into()))?;
+            .ok_or_else(|| AppError::NotFound(CEREMONY_UNKNOWN.into()))?;
+        let credential: RegisterPublicKeyCredential = from_json(credential)?;
         let state: PasskeyRegistration = stored_state(&ceremony.state)?;
         let passkey = self.passkeys.webauthn().finish_passkey_registration(&credential, &state).map_err(|err| {
             tracing::warn!(target: "audit", event = "passkey_add_failed", user_id = member.user_id, error = %err, "passkey registration refused");
@@ -165,13 +166,14 @@ impl Board {
         self.auth_attempts.check(client).await?;
         self.login_successes.check(client).await?;
         let (ceremony, credential) = require_ceremony(input.ceremony.as_deref(), input.credential.as_ref())?;
-        let credential: PublicKeyCredential = from_json(credential)?;
+        // The ceremony first: without it nothing else can be judged, and it is used up by any answer.
         let Some(ceremony) = store::take_ceremony(&self.db, ceremony, CeremonyKind::Login, None).await? else {
             return Err(self.passkey_refused(client, None, "unknown or used ceremony", CEREMONY_UNKNOWN).await);
         };
         if ceremony.expired(now() as i64) {
             return Err(AppError::Unauthorized(CEREMONY_UNKNOWN.into()));
         }
+        let credential: PublicKeyCredential = from_json(credential)?;
         let state: LoginState = stored_state(&ceremony.state)?;
         let Some(stored) = store::find_by_credential_id(&self.db, &encode_id(credential.get_credential_id())).await?
         else {

@@ -38,8 +38,9 @@ pub async fn start_registration(
         (status = 201, description = "Added", body = PasskeySummary),
         (status = 403, description = "The sign-in behind this token is older than 10 minutes: sign in again",
             body = ErrorBody),
-        (status = 400, description = "Unknown, expired or used ceremony; a credential that does not verify; a bad name",
-            body = ErrorBody),
+        (status = 400, description = "A credential that does not verify; a bad name", body = ErrorBody),
+        (status = 404, description = "No such registration in progress: unknown, expired (5 minutes) or finished \
+            already", body = ErrorBody),
         (status = 409, description = "This passkey is registered already, or the member has the most allowed",
             body = ErrorBody),
     ))]
@@ -96,7 +97,7 @@ pub async fn remove(
     description = "Options for the browser's `navigator.credentials.get()`. With a username they list that member's \
                    passkeys (a name without any, known or not, gets options that look the same); without one, the \
                    browser offers the passkeys it holds for this site. Counted against the address like a login.",
-    request_body(content = PasskeyLoginStartRequest, description = "May be left out"),
+    request_body(content = Option<PasskeyLoginStartRequest>, description = "May be left out"),
     responses(
         (status = 200, description = "The request options and the ceremony's id", body = CeremonyOptionsBody),
         (status = 429, description = "Too many passkey sign-ins started, failed logins or sign-ins from this address",
