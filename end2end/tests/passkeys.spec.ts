@@ -101,9 +101,12 @@ test("where the browser offers passkeys in autofill, the login page signs the me
   await register(page, member);
   await addPasskey(page, "Phone");
   await page.goto("/");
-  await logOut(page);
-  // The login page's autofill request is answered by the authenticator: signed in without a click.
+  // Logged out, the login page's autofill request is answered by the authenticator: signed in again without a
+  // click (so quickly that the login page may never be seen).
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
   await expect(signedInAs(page, member)).toBeVisible();
+  await openOwnProfile(page);
+  await expect(page.locator(".passkey", { hasText: "Phone" })).not.toContainText("Last used never");
 });
 
 test("a person who cancels the passkey prompt is told so and stays on the login page", async ({ page, member }) => {

@@ -245,11 +245,9 @@ async fn a_credential_for_another_challenge_or_site_is_refused() {
     .await;
     add_passkey(&server, &alice, &mut phone, "Phone").await;
     let (ceremony, options) = login_options(&server, None).await;
-    let mut assertion = phone.get(&options).unwrap();
-    let client_data =
-        json!({"type": "webauthn.get", "challenge": options["challenge"], "origin": "https://bulletin.example.net"});
-    assertion["response"]["clientDataJSON"] = Value::from(encode(client_data.to_string().as_bytes()));
+    let assertion = phone.copied_to("https://bulletin.example.net").get(&options).unwrap();
     assert_error(finish_login(&server, &ceremony, assertion).await, 401, PASSKEY_REFUSED).await;
+    sign_in(&server, &mut phone).await;
 
     // Not a credential at all, or a missing part: 400.
     let (ceremony, _) = login_options(&server, None).await;
@@ -391,6 +389,15 @@ async fn the_stored_counter_only_moves_forward() {
     assert!(!record(3).await.unwrap(), "a lower one");
     assert!(!record(0).await.unwrap(), "no counter, after one was kept");
     assert!(record(6).await.unwrap(), "forward again");
+
+    // A synced passkey keeps no counter: 0 every time, accepted while no counter was ever seen.
+    let mut synced = SoftAuthenticator::new().without_counter();
+    add_passkey(&server, &alice, &mut synced, "Synced").await;
+    let stored = find_by_credential_id(&db, &encode(&synced.credentials()[0].id)).await.unwrap().unwrap();
+    let record = |counter: u32| record_use(&db, stored.id, &stored.credential, counter, at);
+    assert!(record(0).await.unwrap() && record(0).await.unwrap(), "0 after 0");
+    sign_in(&server, &mut synced).await;
+    sign_in(&server, &mut synced).await;
 }
 
 #[tokio::test]

@@ -104,26 +104,68 @@ mod browser {
         if credential.is_null() {
             return Err(WebAuthnFailure::Cancelled);
         }
-        let to_json = get(&credential, "toJSON")
+        credential_json(&credential).ok_or_else(|| WebAuthnFailure::Other("The passkey's answer is unreadable".into()))
+    }
+
+    /// The credential as `toJSON()` gives it; by hand where that is missing or throws (some password managers
+    /// hand back a credential of their own whose `toJSON` fails: the passkey would then be made on the device but
+    /// never reach the server).
+    fn credential_json(credential: &JsValue) -> Option<Value> {
+        let by_browser = get(credential, "toJSON")
             .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or(WebAuthnFailure::Unsupported)?;
-        let json = to_json.call0(&credential).map_err(failure)?;
-        let text: String = JSON::stringify(&json).map_err(failure)?.into();
-        serde_json::from_str(&text).map_err(|err| WebAuthnFailure::Other(err.to_string()))
+            .and_then(|to_json| to_json.call0(credential).ok())
+            .and_then(|json| JSON::stringify(&json).ok())
+            .and_then(|text| serde_json::from_str(&String::from(text)).ok());
+        by_browser.or_else(|| {
+            let response = get(credential, "response")?;
+            let mut answer = serde_json::Map::new();
+            let fields = ["clientDataJSON", "attestationObject", "authenticatorData", "signature", "userHandle"];
+            for field in fields {
+                if let Some(bytes) = get(&response, field) {
+                    answer.insert(field.into(), Value::from(base64url(&bytes)?));
+                }
+            }
+            let transports = get(&response, "getTransports")
+                .and_then(|f| f.dyn_into::<Function>().ok())
+                .and_then(|f| f.call0(&response).ok())
+                .and_then(|list| JSON::stringify(&list).ok())
+                .and_then(|text| serde_json::from_str::<Value>(&String::from(text)).ok());
+            if let Some(transports) = transports {
+                answer.insert("transports".into(), transports);
+            }
+            Some(serde_json::json!({
+                "id": get(credential, "id")?.as_string()?,
+                "rawId": base64url(&get(credential, "rawId")?)?,
+                "type": "public-key",
+                "response": answer,
+                "clientExtensionResults": {},
+            }))
+        })
+    }
+
+    /// An ArrayBuffer's bytes as unpadded base64url (by the browser's `btoa`).
+    fn base64url(buffer: &JsValue) -> Option<String> {
+        let bytes = js_sys::Uint8Array::new(buffer).to_vec();
+        let binary: String = bytes.iter().map(|&byte| char::from(byte)).collect();
+        let base64 = web_sys::window()?.btoa(&binary).ok()?;
+        Some(base64.trim_end_matches('=').replace('+', "-").replace('/', "_"))
     }
 
     pub async fn create(options: &Value) -> Result<Value, WebAuthnFailure> {
         ceremony("parseCreationOptionsFromJSON", "create", options, &[]).await
     }
 
-    pub async fn sign(options: &Value, autofill: Option<&web_sys::AbortSignal>) -> Result<Value, WebAuthnFailure> {
-        match autofill {
-            Some(signal) => {
-                let extra =
-                    [("mediation", JsValue::from_str("conditional")), ("signal", JsValue::from(signal.clone()))];
-                ceremony("parseRequestOptionsFromJSON", "get", options, &extra).await
-            }
-            None => ceremony("parseRequestOptionsFromJSON", "get", options, &[]).await,
+    pub async fn sign(
+        options: &Value,
+        autofill: bool,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<Value, WebAuthnFailure> {
+        let signal = ("signal", JsValue::from(signal.clone()));
+        if autofill {
+            let extra = [("mediation", JsValue::from_str("conditional")), signal];
+            ceremony("parseRequestOptionsFromJSON", "get", options, &extra).await
+        } else {
+            ceremony("parseRequestOptionsFromJSON", "get", options, &[signal]).await
         }
     }
 
@@ -206,7 +248,11 @@ mod stubs {
         Err(WebAuthnFailure::Unsupported)
     }
 
-    pub async fn sign(_options: &Value, _autofill: Option<&super::AbortSignal>) -> Result<Value, WebAuthnFailure> {
+    pub async fn sign(
+        _options: &Value,
+        _autofill: bool,
+        _signal: &super::AbortSignal,
+    ) -> Result<Value, WebAuthnFailure> {
         Err(WebAuthnFailure::Unsupported)
     }
 }

@@ -47,6 +47,9 @@ pub fn PasskeysCard() -> impl IntoView {
         (None, Some(Err(problem))) => Some(Outcome::Failed(problem)),
         (None, None) => None,
     });
+    // Said before a name is typed, and before the server starts a registration that could not finish.
+    let hydrated = crate::client::hydration::use_hydrated();
+    let unsupported = move || hydrated.get() && !webauthn::supported();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         match validate_passkey_name(Some(&name.get_untracked())) {
@@ -83,8 +86,14 @@ pub fn PasskeysCard() -> impl IntoView {
                     <input id="passkey-name" type="text" placeholder="e.g. Work laptop" autocomplete="off"
                         prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 </div>
+                {move || unsupported().then(|| view! {
+                    <p class="muted" id="passkeys-add-unsupported">{WebAuthnFailure::Unsupported.to_string()}</p>
+                })}
                 <FormOutcome outcome/>
-                <button type="submit" class="button" disabled=move || pending.get()>"Add a passkey"</button>
+                <button type="submit" class="button" disabled=move || pending.get() || unsupported()
+                    aria-describedby=move || unsupported().then_some("passkeys-add-unsupported")>
+                    "Add a passkey"
+                </button>
             </form>
         </section>
     }

@@ -120,10 +120,10 @@ impl Board {
     /// that member's passkeys; a name without passkeys, known or not, gets a decoy that looks the same. Without
     /// one, the browser offers whichever passkeys it holds for this site (and autofill can).
     ///
-    /// Limited by the password login's limits on the client's address: refused while the address has spent its
-    /// budget of failures (`AUTH_RATE_LIMIT`), and each start counts as a sign-in (`LOGIN_SUCCESS_LIMIT`), which
-    /// also bounds the ceremonies one address can leave stored. Not as a failure: the login page starts one for
-    /// autofill on every visit.
+    /// Refused while the client's address has spent its budget of failed logins (`AUTH_RATE_LIMIT`) or of
+    /// sign-ins (`LOGIN_SUCCESS_LIMIT`), the password login's limits; counted against its own
+    /// (`PASSKEY_START_LIMIT`), which bounds the ceremonies one address can leave stored, and not as a failure:
+    /// the login page starts one for autofill on every visit. 503 while `OPEN_SIGN_INS_MAX` are open.
     pub async fn start_passkey_login(
         &self,
         client: IpAddr,

@@ -102,6 +102,8 @@ pub async fn remove(
         (status = 200, description = "The request options and the ceremony's id", body = CeremonyOptionsBody),
         (status = 429, description = "Too many passkey sign-ins started, failed logins or sign-ins from this address",
             body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database cannot serve, or the most passkey sign-ins allowed (20,000) are \
+            open at once", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn start_login(
     State(state): State<Board>,

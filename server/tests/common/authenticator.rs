@@ -20,6 +20,8 @@ pub const ORIGIN: &str = "http://localhost:3000";
 pub struct SoftAuthenticator {
     origin: String,
     credentials: Vec<SoftCredential>,
+    /// Whether its signature counters go up (a synced passkey keeps none: 0 every time).
+    counts: bool,
 }
 
 #[derive(Clone)]
@@ -38,7 +40,18 @@ impl SoftAuthenticator {
 
     /// One whose browser is at `origin` (another site, for phishing tests).
     pub fn at(origin: &str) -> Self {
-        SoftAuthenticator { origin: origin.to_owned(), credentials: Vec::new() }
+        SoftAuthenticator { origin: origin.to_owned(), credentials: Vec::new(), counts: true }
+    }
+
+    /// A copy of this authenticator, keys and all, in a browser at `origin` (a phishing page that got the person
+    /// to use their passkey).
+    pub fn copied_to(&self, origin: &str) -> Self {
+        SoftAuthenticator { origin: origin.to_owned(), ..self.clone() }
+    }
+
+    /// One whose counters stay at 0, as synced passkeys' do.
+    pub fn without_counter(self) -> Self {
+        SoftAuthenticator { counts: false, ..self }
     }
 
     /// `navigator.credentials.create({publicKey})`: a new discoverable credential, or `None` when the options
@@ -108,7 +121,9 @@ impl SoftAuthenticator {
             .credentials
             .iter_mut()
             .find(|c| c.rp_id == rp_id && (allowed.is_empty() || allowed.contains(&encode(&c.id))))?;
-        credential.counter += 1;
+        if self.counts {
+            credential.counter += 1;
+        }
         let mut auth_data = Sha256::digest(rp_id.as_bytes()).to_vec();
         auth_data.push(0x01 | 0x04);
         auth_data.extend_from_slice(&credential.counter.to_be_bytes());
