@@ -83,8 +83,8 @@ impl RelyingParty {
     }
 
     /// What a sign-in for `username` lists when the name has no passkeys (or no member): one credential id, the
-    /// same each time for the same name and as long as a real one, so the answer does not tell whether the name
-    /// exists.
+    /// same each time for the same name and 32 bytes long as many authenticators' are, so the answer alone does
+    /// not tell whether the name exists (docs/security.md says where it still may).
     pub fn decoy_credential_id(&self, username: &str) -> String {
         let id = Sha256::new()
             .chain_update(self.decoy_key)
