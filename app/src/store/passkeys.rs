@@ -122,18 +122,18 @@ pub struct StoredPasskey {
     pub credential: String,
 }
 
-/// The member named `username` (any case), if there is one, and their passkeys as webauthn-rs's JSON: one query
-/// whether or not the name exists, so the time a sign-in's start takes does not tell.
-pub async fn credentials_of_name(db: &Db, username: &str) -> Result<Option<(i64, Vec<String>)>, AppError> {
+/// The member named `username` (any case), if there is one, and their passkeys' credential ids (base64url): one
+/// query whether or not the name exists, so the time a sign-in's start takes does not tell.
+pub async fn credential_ids_of_name(db: &Db, username: &str) -> Result<Option<(i64, Vec<String>)>, AppError> {
     let rows: Vec<(i64, Option<String>)> = on_pool!(db, |pool| sqlx::query_as(
-        "SELECT u.id, p.credential FROM users u LEFT JOIN passkeys p ON p.user_id = u.id \
+        "SELECT u.id, p.credential_id FROM users u LEFT JOIN passkeys p ON p.user_id = u.id \
          WHERE lower(u.username) = lower($1) ORDER BY p.id"
     )
     .bind(username)
     .fetch_all(pool)
     .await?);
     let Some(&(user_id, _)) = rows.first() else { return Ok(None) };
-    Ok(Some((user_id, rows.into_iter().filter_map(|(_, credential)| credential).collect())))
+    Ok(Some((user_id, rows.into_iter().filter_map(|(_, id)| id).collect())))
 }
 
 /// The member's passkeys as webauthn-rs's JSON, oldest first (for a ceremony's allowed or excluded list).
